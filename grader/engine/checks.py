@@ -1,0 +1,274 @@
+"""Array-aware assertions for challenge tests, with learner-readable messages.
+
+Each check raises ``AssertionError`` whose message says what is wrong in array
+terms (type, shape, dtype, NaN/inf counts, how many elements differ and by how
+much), in a few short lines. The checks accept whatever the learner returned,
+so a test can pass a learner's value straight in without guarding its type.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import copy
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "assert_allclose",
+    "assert_finite",
+    "assert_scalar",
+    "assert_shape",
+    "assert_speed",
+    "current_metrics",
+]
+
+# The judge sets a dict here around each test; assert_speed records its ratio
+# in it so that validating a pack can demand margin on the reference.
+current_metrics: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "current_metrics", default=None
+)
+
+_NUMERIC_KINDS = "biufc"
+
+# Bail out of the learner's repeats once a single run is this many times over
+# the limit: it cannot be noise, and a slow loop would eat the time budget.
+_HOPELESS = 5.0
+
+
+def _fmt(x: Any) -> str:
+    """A number with about 6 significant digits."""
+    if isinstance(x, (complex, np.complexfloating)):
+        return f"{complex(x):.6g}"
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
+    return f"{float(x):.6g}"
+
+
+def _type_name(x: Any) -> str:
+    if x is None:
+        return "None (did you forget to return?)"
+    if isinstance(x, (tuple, list)):
+        return f"{type(x).__name__} of length {len(x)}"
+    if isinstance(x, np.ndarray):
+        return f"array of shape {x.shape}" if x.ndim else f"0-d array of dtype {x.dtype}"
+    if isinstance(x, np.generic):
+        return f"numpy.{type(x).__name__}"
+    return type(x).__name__
+
+
+def _where(name: str, index: tuple) -> str:
+    return f"{name}[{', '.join(str(int(i)) for i in index)}]" if index else name
+
+
+def _is_number(x: Any) -> bool:
+    """A python or numpy number (bool excluded: True is no loss value)."""
+    if isinstance(x, (bool, np.bool_)):
+        return False
+    return isinstance(x, (int, float, np.number))
+
+
+def _check_dtype_kind(arr: np.ndarray, name: str) -> None:
+    if arr.dtype.kind not in _NUMERIC_KINDS:
+        raise AssertionError(f"{name} has dtype {arr.dtype}; it should hold numbers (a float array)")
+
+
+def _as_array(actual: Any, expected: np.ndarray, name: str) -> np.ndarray:
+    """The learner's value as an ndarray, or a message about its type."""
+    if expected.ndim == 0:
+        if isinstance(actual, np.ndarray) and actual.ndim == 0:
+            arr = actual
+        elif _is_number(actual) or (expected.dtype.kind == "b" and isinstance(actual, (bool, np.bool_))):
+            arr = np.asarray(actual)
+        else:
+            raise AssertionError(f"{name} should be a single number, got {_type_name(actual)}")
+    else:
+        if not isinstance(actual, np.ndarray):
+            raise AssertionError(f"{name} should be a numpy array, got {_type_name(actual)}")
+        arr = actual
+    _check_dtype_kind(arr, name)
+    return arr
+
+
+def _nonfinite_counts(a: np.ndarray) -> str:
+    """E.g. "2 NaN, 1 inf" or "none"."""
+    nan = int(np.isnan(a).sum())
+    inf = int(np.isinf(a).sum())
+    parts = [f"{nan} NaN"] if nan else []
+    if inf:
+        parts.append(f"{inf} inf")
+    return ", ".join(parts) or "none"
+
+
+def assert_allclose(
+    actual: Any,
+    expected: Any,
+    *,
+    rtol: float = 1e-7,
+    atol: float = 0.0,
+    name: str = "result",
+    check_dtype: bool = False,
+) -> None:
+    """Check ``|actual - expected| <= atol + rtol * |expected|`` element-wise.
+
+    ``expected`` comes from the trusted side; ``actual`` may be anything. NaN
+    and inf must sit exactly where ``expected`` has them.
+    """
+    expected = np.asarray(expected)
+    arr = _as_array(actual, expected, name)
+    if arr.shape != expected.shape:
+        raise AssertionError(f"{name} has shape {arr.shape}, expected {expected.shape}")
+    if check_dtype and arr.dtype != expected.dtype:
+        raise AssertionError(f"{name} has dtype {arr.dtype}, expected {expected.dtype}")
+    if arr.dtype.kind == "c" and expected.dtype.kind != "c":
+        raise AssertionError(f"{name} has complex dtype {arr.dtype}; expected real numbers")
+
+    work = np.complex128 if expected.dtype.kind == "c" else np.float64
+    a = arr.astype(work)
+    e = expected.astype(work)
+
+    # Non-finite values first: they make every error statistic meaningless.
+    a_nan, e_nan = np.isnan(a), np.isnan(e)
+    a_fin, e_fin = np.isfinite(a), np.isfinite(e)
+    with np.errstate(invalid="ignore"):
+        # inf must equal inf of the same sign; NaN must match NaN.
+        bad_nonfinite = (a_nan != e_nan) | ((~a_fin | ~e_fin) & ~a_nan & ~e_nan & (a != e))
+    if bad_nonfinite.any():
+        idx = tuple(np.argwhere(bad_nonfinite)[0])
+        first = f"first at {_where(name, idx)}: got {_fmt(a[idx])}, expected {_fmt(e[idx])}"
+        if e_fin.all():
+            raise AssertionError(
+                f"{name} has non-finite values ({_nonfinite_counts(a)}) where all expected values are finite\n{first}"
+            )
+        raise AssertionError(
+            f"{name} has non-finite values ({_nonfinite_counts(a)}) where expected has ({_nonfinite_counts(e)}); "
+            f"they differ in {int(bad_nonfinite.sum())} places\n{first}"
+        )
+
+    both = a_fin & e_fin
+    with np.errstate(all="ignore"):
+        err = np.where(both, np.abs(a - e), 0.0)
+    tol = atol + rtol * np.abs(np.where(both, e, 0.0))
+    bad = err > tol
+    if not bad.any():
+        return
+
+    with np.errstate(all="ignore"):
+        rel = np.where(np.abs(e) > 0, err / np.abs(np.where(both, e, 1.0)), np.where(err > 0, np.inf, 0.0))
+        # Worst element: the one furthest outside its own tolerance.
+        excess = np.where(bad, err / np.where(tol > 0, tol, np.finfo(float).tiny), -1.0)
+    idx = np.unravel_index(int(np.argmax(excess)), a.shape)
+    tols = f"rtol={rtol:g}, atol={atol:g}"
+    if a.ndim == 0:
+        raise AssertionError(
+            f"{name} is {_fmt(a[()])}, expected {_fmt(e[()])} "
+            f"(absolute error {_fmt(err[()])}, relative error {_fmt(rel[()])}; {tols})"
+        )
+    raise AssertionError(
+        f"{name} does not match the expected values: {int(bad.sum())} of {a.size} elements differ ({tols})\n"
+        f"max absolute error {_fmt(err.max())}, max relative error {_fmt(rel.max())}\n"
+        f"worst at {_where(name, idx)}: got {_fmt(a[idx])}, expected {_fmt(e[idx])}"
+    )
+
+
+def assert_shape(actual: Any, shape: tuple[int, ...], *, name: str = "result") -> np.ndarray:
+    """Check that ``actual`` is an ndarray of the given shape; return it."""
+    shape = tuple(int(n) for n in shape)
+    if not isinstance(actual, np.ndarray):
+        raise AssertionError(f"{name} should be a numpy array of shape {shape}, got {_type_name(actual)}")
+    if actual.shape != shape:
+        raise AssertionError(f"{name} has shape {actual.shape}, expected {shape}")
+    return actual
+
+
+def assert_finite(actual: Any, *, name: str = "result") -> Any:
+    """Check that a number or numeric array holds no NaN or inf; return it."""
+    if not (isinstance(actual, np.ndarray) or _is_number(actual)):
+        raise AssertionError(f"{name} should be a number or a numpy array, got {_type_name(actual)}")
+    arr = np.asarray(actual)
+    _check_dtype_kind(arr, name)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        idx = tuple(np.argwhere(~finite)[0])
+        where = f", first at {_where(name, idx)}" if idx else ""
+        raise AssertionError(f"{name} has non-finite values ({_nonfinite_counts(arr)}{where}); expected finite values")
+    return actual
+
+
+def assert_scalar(actual: Any, *, name: str = "result") -> float:
+    """Check that ``actual`` is a single real number; return it as a float.
+
+    Accepts python int/float, numpy scalars and 0-d arrays.
+    """
+    if isinstance(actual, np.ndarray) and actual.ndim == 0 and actual.dtype.kind in "iuf":
+        return float(actual)
+    if _is_number(actual) and not isinstance(actual, (complex, np.complexfloating)):
+        return float(actual)
+    hint = ""
+    if isinstance(actual, np.ndarray) and actual.ndim and actual.size == 1:
+        hint = " (return a plain number, e.g. with .item() or by reducing with .mean())"
+    raise AssertionError(f"{name} should be a single number, got {_type_name(actual)}{hint}")
+
+
+def _describe_inputs(args: tuple, kwargs: dict) -> str:
+    shapes = [str(v.shape) for v in (*args, *kwargs.values()) if isinstance(v, np.ndarray)]
+    if not shapes:
+        return "the test input"
+    if len(shapes) == 1:
+        return f"a {shapes[0]} input"
+    return f"{', '.join(shapes[:-1])} and {shapes[-1]} inputs"
+
+
+def _fmt_seconds(s: float) -> str:
+    return f"{s:.3g} s" if s >= 1 else f"{s * 1e3:.3g} ms"
+
+
+def assert_speed(
+    learner_fn: Any,
+    reference_fn: Callable[..., Any],
+    *args: Any,
+    max_ratio: float = 10.0,
+    repeat: int = 3,
+    **kwargs: Any,
+) -> Any:
+    """Check the learner's function is at most ``max_ratio`` times slower.
+
+    ``learner_fn.timed(*args, **kwargs)`` returns ``(value, seconds)`` measured
+    inside the sandbox; ``reference_fn`` is timed here. The best of ``repeat``
+    runs of each is compared. Returns the learner's last value.
+    """
+    ref_times = []
+    for _ in range(repeat):
+        # Fresh copies, as the learner gets, so an in-place reference cannot
+        # change the next run's input; copying is outside the timing.
+        a, kw = copy.deepcopy(args), copy.deepcopy(kwargs)
+        start = time.perf_counter()
+        reference_fn(*a, **kw)
+        ref_times.append(time.perf_counter() - start)
+    ref_min = max(min(ref_times), 1e-9)
+
+    learner_min, value = float("inf"), None
+    for _ in range(repeat):
+        value, seconds = learner_fn.timed(*args, **kwargs)
+        learner_min = min(learner_min, float(seconds))
+        if learner_min > _HOPELESS * max_ratio * ref_min:
+            break
+
+    ratio = learner_min / ref_min
+    metrics = current_metrics.get()
+    if metrics is not None:
+        # With several speed checks in one test, keep the tightest.
+        old = metrics.get("speed_ratio")
+        if old is None or ratio / max_ratio > old / metrics["max_ratio"]:
+            metrics["speed_ratio"] = ratio
+            metrics["max_ratio"] = max_ratio
+
+    if ratio > max_ratio:
+        raise AssertionError(
+            f"your function took {_fmt_seconds(learner_min)} on {_describe_inputs(args, kwargs)}, "
+            f"{ratio:.3g}x the reference (limit {max_ratio:g}x); "
+            "vectorise it instead of looping over rows"
+        )
+    return value

@@ -1,0 +1,284 @@
+"""The trusted judge: runs a pack's tests against learner code in the sandbox.
+
+Tests and the reference run here; the learner's code runs only in a learner
+process, reached through ``LearnerProxy``, and only data crosses. The verdict is
+computed here from what the tests observed; the learner's output is shown,
+never parsed (DESIGN.md, trust boundary).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+import zlib
+from collections import OrderedDict
+
+import numpy as np
+
+from grader.engine import checks
+from grader.engine.pack import Pack, PackError, Suite, load_suite
+from grader.engine.process import LearnerDied, LearnerProcess, LearnerTimeout, Output, Sandbox, SandboxError
+from grader.engine.protocol import ProtocolError
+from grader.engine.results import GradingResult, Status, TestResult, Verdict
+
+log = logging.getLogger(__name__)
+
+MAX_CODE_BYTES = 1 << 20
+HIDDEN_NOT_RUN = "not run"
+
+
+class LearnerError(Exception):
+    """The learner's code raised; carries its traceback (learner frames only)."""
+
+    def __init__(self, info: dict) -> None:
+        self.type = str(info.get("type", "Exception"))
+        self.line = info.get("line") if type(info.get("line")) is int else None
+        self.traceback = str(info.get("traceback") or f"{self.type}: {info.get('message', '')}")
+        super().__init__(self.traceback)
+
+
+class BadValue(Exception):
+    """The learner returned (or the sandbox sent) something that may not cross."""
+
+
+class _Session:
+    """The learner process(es) of one grading. A killed process is replaced."""
+
+    def __init__(self, sandbox: Sandbox, pack: Pack, code: str, output: Output) -> None:
+        self.sandbox, self.pack, self.code, self.output = sandbox, pack, code, output
+        self.proc: LearnerProcess | None = None
+        self.deadline = 0.0
+
+    def _request(self, message: dict) -> dict:
+        try:
+            reply = self.proc.request(message, self.deadline, self.output)
+        except ProtocolError as exc:
+            self.kill()
+            raise BadValue(f"the sandbox sent an unreadable reply ({exc})") from exc
+        if type(reply) is not dict:
+            self.kill()
+            raise BadValue("the sandbox sent an unreadable reply")
+        if "raised" in reply:
+            raise LearnerError(reply["raised"] if type(reply["raised"]) is dict else {})
+        if "bad_value" in reply:
+            raise BadValue(f"the function returned a value that cannot be checked: {reply['bad_value']}")
+        return reply
+
+    def fresh(self) -> list[str]:
+        """A new execution of the learner's module; the names it defines."""
+        if self.proc is None:
+            cpu = self.pack.limits.time_total
+            self.proc = self.sandbox.spawn(memory_mb=self.pack.limits.memory_mb, cpu_seconds=cpu)
+            self._request({"op": "load", "code": self.code})
+        names = self._request({"op": "fresh"}).get("ok")
+        return names if type(names) is list else []
+
+    def call(self, name: str, args: tuple, kwargs: dict) -> tuple[object, float]:
+        try:
+            reply = self._request({"op": "call", "name": name, "args": list(args), "kwargs": kwargs})
+        except ProtocolError as exc:  # the test passed arguments that may not cross: the author's bug
+            raise TypeError(f"argument to {name}() cannot be sent to the sandbox: {exc}") from exc
+        seconds = reply.get("seconds")
+        return reply.get("ok"), float(seconds) if type(seconds) is float else float("inf")
+
+    def kill(self) -> None:
+        """End the current learner process without waiting for its teardown."""
+        if self.proc is not None:
+            proc, self.proc = self.proc, None
+            proc.end(wait=False)
+
+
+class LearnerFunction:
+    """``learner.softmax``: calling it runs the learner's function in the sandbox."""
+
+    def __init__(self, session: _Session, name: str) -> None:
+        self._session, self.__name__ = session, name
+
+    def __call__(self, *args, **kwargs):
+        return self._session.call(self.__name__, args, kwargs)[0]
+
+    def timed(self, *args, **kwargs) -> tuple[object, float]:
+        """(result, seconds measured inside the sandbox)"""
+        return self._session.call(self.__name__, args, kwargs)
+
+
+class LearnerProxy:
+    def __init__(self, session: _Session) -> None:
+        self._session = session
+
+    def __getattr__(self, name: str) -> LearnerFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return LearnerFunction(self._session, name)
+
+
+def verdict_for(flags: set[str], results: list[TestResult]) -> str:
+    statuses = {r.status for r in results}
+    if "internal" in flags:
+        return Verdict.INTERNAL_ERROR
+    if "error" in flags:
+        return Verdict.ERROR
+    if "timeout" in flags or Status.TIMEOUT in statuses:
+        return Verdict.TIMEOUT
+    if "memory" in flags:
+        return Verdict.MEMORY_LIMIT
+    if statuses - {Status.PASSED}:
+        return Verdict.FAILED
+    return Verdict.PASSED
+
+
+class Judge:
+    """Grades code against packs. One per process: it owns a zygote."""
+
+    def __init__(self, sandbox: Sandbox | None = None) -> None:
+        self.sandbox = sandbox or Sandbox()
+        self._suites: OrderedDict[str, Suite] = OrderedDict()
+
+    def suite(self, pack: Pack) -> Suite:
+        key = pack.content_hash()
+        if key not in self._suites:
+            self._suites[key] = load_suite(pack)
+            if len(self._suites) > 64:
+                self._suites.popitem(last=False)
+        self._suites.move_to_end(key)
+        return self._suites[key]
+
+    def close(self) -> None:
+        self.sandbox.close()
+
+    def grade(self, pack: Pack, code: str, *, run_only: bool = False, seed: int | None = None) -> GradingResult:
+        seed = secrets.randbits(32) if seed is None else seed
+        start = time.monotonic()
+        output = Output()
+        result = GradingResult(challenge=pack.slug, verdict=Verdict.INTERNAL_ERROR, score=0.0, tests=[], seed=seed)
+        session = _Session(self.sandbox, pack, code, output)
+        try:
+            suite = self.suite(pack)
+            tests = [t for t in suite.tests if t.spec.sample or not run_only]
+            self._run(pack, suite, tests, session, result, start)
+        except (SandboxError, PackError, Exception) as exc:  # noqa: BLE001  (never blamed on the learner)
+            log.exception("internal error grading %s", pack.slug)
+            result.verdict, result.score = Verdict.INTERNAL_ERROR, 0.0
+            result.error = f"The grader failed ({type(exc).__name__}); this is not your fault. Please try again."
+        finally:
+            try:
+                session.kill()
+            except SandboxError:
+                log.exception("sandbox failed while ending a learner process")
+            result.stdout = output.text()
+            result.duration_ms = round((time.monotonic() - start) * 1000, 2)
+        return result
+
+    def _run(self, pack: Pack, suite: Suite, tests, session: _Session, result: GradingResult, start: float) -> None:
+        limits = pack.limits
+        total_deadline = start + limits.time_total
+        flags: set[str] = set()
+
+        def skip_all(message: str, status: str = Status.SKIPPED) -> None:
+            result.tests = [
+                TestResult(t.name, status, message, hidden=not t.spec.sample, weight=t.spec.weight) for t in tests
+            ]
+
+        if len(session.code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
+            result.verdict, result.error = Verdict.ERROR, "The code is too large to grade."
+            skip_all("not run: the code is too large")
+            return
+
+        # Load once up front: a syntax error, an import-time crash or a missing
+        # function is reported as such rather than as N failing tests.
+        session.deadline = min(total_deadline, time.monotonic() + limits.time_per_test)
+        try:
+            names = session.fresh()
+        except LearnerError as exc:
+            result.verdict, result.error, result.error_line = Verdict.ERROR, exc.traceback, exc.line
+            if exc.type == "MemoryError":
+                result.verdict = Verdict.MEMORY_LIMIT
+            skip_all("not run: your code did not load")
+            return
+        except LearnerTimeout:
+            session.kill()
+            result.verdict = Verdict.TIMEOUT
+            result.error = f"Your code did not finish loading within {limits.time_per_test:g} s."
+            skip_all("not run: your code did not finish loading")
+            return
+        except (LearnerDied, BadValue) as exc:
+            session.kill()
+            result.verdict, result.error = Verdict.ERROR, f"Your code did not load: {exc}."
+            skip_all("not run: your code did not load")
+            return
+        missing = [f for f in pack.functions if f not in names]
+        if missing:
+            result.verdict = Verdict.ERROR
+            result.error = "Your code does not define " + ", ".join(f"{f}()" for f in missing) + "."
+            skip_all("not run: a required function is missing")
+            return
+
+        proxy = LearnerProxy(session)
+        for test in tests:
+            hidden = not test.spec.sample
+            now = time.monotonic()
+            if now >= total_deadline:
+                result.tests.append(TestResult(test.name, Status.TIMEOUT, f"not run: the grading's {limits.time_total:g} s were used up", hidden, test.spec.weight))
+                flags.add("timeout")
+                continue
+            limit = test.spec.timeout or limits.time_per_test
+            session.deadline = min(total_deadline, now + limit)
+            status, message, metrics = self._run_test(test, suite, proxy, session, result.seed, limit, flags)
+            result.tests.append(
+                TestResult(test.name, status, message, hidden, test.spec.weight,
+                           round((time.monotonic() - now) * 1000, 2), metrics)
+            )  # fmt: skip
+        total = sum(t.weight for t in result.tests)
+        passed = sum(t.weight for t in result.tests if t.status == Status.PASSED)
+        result.score = round(passed / total, 6) if total else 0.0
+        result.verdict = verdict_for(flags, result.tests)
+
+    @staticmethod
+    def _run_test(test, suite: Suite, proxy: LearnerProxy, session: _Session, seed: int, limit: float, flags: set):
+        metrics: dict = {}
+        token = checks.current_metrics.set(metrics)
+        try:
+            session.fresh()
+            fixtures = {
+                "learner": proxy,
+                "reference": suite.reference,
+                "rng": np.random.default_rng([seed, zlib.crc32(test.name.encode())]),
+            }
+            test.fn(**{name: fixtures[name] for name in test.fixtures})
+            return Status.PASSED, "", metrics
+        except AssertionError as exc:
+            return Status.FAILED, str(exc) or "assertion failed", metrics
+        except LearnerError as exc:
+            if exc.type == "MemoryError":
+                flags.add("memory")
+            return Status.ERROR, exc.traceback, metrics
+        except BadValue as exc:
+            return Status.FAILED, str(exc), metrics
+        except LearnerTimeout:
+            session.kill()
+            return Status.TIMEOUT, f"took longer than {limit:g} s", metrics
+        except LearnerDied as exc:
+            session.kill()
+            if exc.out_of_cpu:
+                flags.add("timeout")
+                return Status.TIMEOUT, f"used up its CPU time ({exc.description})", metrics
+            flags.add("error")
+            return Status.ERROR, f"your code ended the process: {exc.description}", metrics
+        except SandboxError:
+            raise
+        except Exception as exc:  # noqa: BLE001  (a test tripping over a wrong result)
+            return Status.FAILED, f"the result could not be checked: {type(exc).__name__}: {exc}", metrics
+        finally:
+            checks.current_metrics.reset(token)
+
+
+_default: Judge | None = None
+
+
+def default_judge() -> Judge:
+    """The judge of this process, created on first use (after any fork)."""
+    global _default
+    if _default is None:
+        _default = Judge()
+    return _default

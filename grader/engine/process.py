@@ -1,0 +1,289 @@
+"""The judge's side of the sandbox: the zygote client and learner processes.
+
+Everything read from a learner process is untrusted: replies are size-checked
+frames of data, output is capped, silence past a deadline is a timeout, and a
+closed pipe is a death (DESIGN.md, trust boundary 5).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.engine import protocol, sandbox
+
+log = logging.getLogger(__name__)
+
+ROOT = str(Path(__file__).resolve().parents[2])
+OUTPUT_CAP = 1 << 20  # bytes of learner output kept per grading
+UID_BASE = int(os.environ.get("GRADER_SANDBOX_UID_BASE", "64000"))
+# Kept in the zygote's otherwise empty environment: one BLAS thread keeps
+# timings fair and OpenBLAS working under RLIMIT_NPROC; the CORETYPE pair
+# keeps old OpenBLAS builds correct on some processors.
+_ENV_KEEP = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+_ZYGOTE_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8"}
+
+
+class SandboxError(Exception):
+    """The sandbox itself failed: a fault of the grader, never of the learner."""
+
+
+class LearnerTimeout(Exception):
+    pass
+
+
+class LearnerDied(Exception):
+    def __init__(self, description: str, status: int | None = None) -> None:
+        super().__init__(description)
+        self.description = description
+        self.status = status
+
+    @property
+    def out_of_cpu(self) -> bool:
+        """Killed by RLIMIT_CPU (SIGXCPU at the soft limit, SIGKILL past it)."""
+        s = self.status
+        return s is not None and os.WIFSIGNALED(s) and os.WTERMSIG(s) in (signal.SIGXCPU, signal.SIGKILL)
+
+
+@dataclass
+class Output:
+    """Learner output across a grading, capped."""
+
+    chunks: list[bytes] = field(default_factory=list)
+    kept: int = 0
+    dropped: int = 0
+
+    def add(self, data: bytes) -> None:
+        room = OUTPUT_CAP - self.kept
+        if room > 0:
+            self.chunks.append(data[:room])
+            self.kept += min(room, len(data))
+        self.dropped += max(0, len(data) - max(room, 0))
+
+    def text(self) -> str:
+        text = b"".join(self.chunks).decode("utf-8", errors="replace")
+        if self.dropped:
+            text += f"\n[output truncated: {self.dropped} more bytes]"
+        return text
+
+
+def describe_status(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+        if sig == signal.SIGXCPU:
+            return "the process used up its CPU time (SIGXCPU)"
+        if sig == signal.SIGSYS:
+            return "the process made a forbidden system call (SIGSYS)"
+        return f"the process was killed by signal {name}"
+    return f"the process exited with status {os.WEXITSTATUS(status)}"
+
+
+class Sandbox:
+    """One zygote per judge process; forks learner processes on demand."""
+
+    def __init__(self, slot: int | None = None) -> None:
+        self.slot = os.getpid() % 1000 if slot is None else slot
+        self._sock: socket.socket | None = None
+        self._proc: subprocess.Popen | None = None
+        self._exits: dict[int, int] = {}  # wait status of ended learner processes, by pid
+        self._unwanted: set[int] = set()
+        self.layers: dict = {}
+
+    def start(self) -> None:
+        if self._sock is not None and self._proc is not None and self._proc.poll() is None:
+            return
+        self.close()
+        # The worker holds secrets in its environment: a same-uid process may not read them.
+        sandbox.prctl(sandbox.PR_SET_DUMPABLE, 0)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = dict(_ZYGOTE_ENV, **{k: os.environ[k] for k in _ENV_KEEP if k in os.environ})
+        code = f"import sys; sys.path.insert(0, {ROOT!r}); from grader.engine.zygote import main; main({theirs.fileno()})"
+        self._proc = subprocess.Popen(
+            [sys.executable, "-E", "-s", "-c", code],
+            env=env,
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+            pass_fds=[theirs.fileno()],
+        )
+        theirs.close()
+        self._sock = ours
+        ours.settimeout(30)
+        try:
+            hello = json.loads(ours.recv(65536) or b"{}")
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise SandboxError(f"the zygote did not start: {exc}") from exc
+        if "hello" not in hello:
+            self.close()
+            raise SandboxError("the zygote did not start")
+        self.layers = hello["layers"]
+        active = {k: v if type(v) is int else bool(v) for k, v in self.layers.items() if k != "readable"}
+        missing = [k for k, v in active.items() if not v]
+        log.log(
+            logging.WARNING if missing else logging.INFO,
+            "sandbox zygote %s started; layers %s%s", hello["hello"], active,
+            f"; NOT ACTIVE: {', '.join(missing)}" if missing else "",
+        )  # fmt: skip
+
+    def spawn(self, *, memory_mb: int, cpu_seconds: float) -> LearnerProcess:
+        self.start()
+        pipes = [os.pipe() for _ in range(3)]
+        (req_r, req_w), (rep_r, rep_w), (out_r, out_w) = pipes
+        uid = UID_BASE + self.slot if self.layers.get("uid_drop") else None
+        request = {"memory_bytes": memory_mb * 2**20, "cpu_seconds": math.ceil(cpu_seconds) + 1, "uid": uid}
+        try:
+            socket.send_fds(self._sock, [json.dumps(request).encode()], [req_r, rep_w, out_w])
+            reply = self._receive(lambda m: "pid" in m)
+        except SandboxError:
+            os.close(req_w)
+            os.close(rep_r)
+            os.close(out_r)
+            raise
+        finally:
+            for fd in (req_r, rep_w, out_w):
+                os.close(fd)
+        return LearnerProcess(self, reply["pid"], req_w, rep_r, out_r)
+
+    def _receive(self, wanted) -> dict:
+        """Read zygote messages until one is *wanted*; exit reports are kept."""
+        while True:
+            try:
+                msg = json.loads(self._sock.recv(65536) or b"{}")
+            except (OSError, ValueError) as exc:
+                self.close()
+                raise SandboxError(f"the zygote did not answer: {exc}") from exc
+            if "exit" in msg:
+                if msg["exit"] in self._unwanted:
+                    self._unwanted.discard(msg["exit"])
+                else:
+                    self._exits[msg["exit"]] = msg["status"]
+            elif not msg:
+                self.close()
+                raise SandboxError("the zygote ended")
+            if wanted(msg):
+                return msg
+
+    def reap(self, pid: int) -> int:
+        """Wait for the zygote's report that *pid* ended; its wait status."""
+        if pid not in self._exits:
+            self._receive(lambda m: m.get("exit") == pid)
+        return self._exits.pop(pid)
+
+    def forget(self, pid: int) -> None:
+        """A killed process whose end nobody will wait for: drop its report."""
+        if self._exits.pop(pid, None) is None:
+            self._unwanted.add(pid)
+
+    def close(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+            self._proc = None
+        self._exits.clear()
+        self._unwanted.clear()
+
+
+class LearnerProcess:
+    """One sandboxed process running the learner's code, driven by requests."""
+
+    def __init__(self, sandbox: Sandbox, pid: int, req_w: int, rep_r: int, out_r: int) -> None:
+        self.sandbox = sandbox
+        self.pid = pid
+        self.req_w, self.rep_r, self.out_r = req_w, rep_r, out_r
+        for fd in (req_w, rep_r, out_r):
+            os.set_blocking(fd, False)
+        self.status: int | None = None
+        self.closed = False
+
+    def request(self, message: dict, deadline: float, output: Output) -> object:
+        """Send one request and wait for its reply until *deadline* (monotonic)."""
+        if self.closed:
+            raise LearnerDied("the process had already ended")
+        data = memoryview(protocol.encode(message))
+        reply = bytearray()
+        need: int | None = None
+        sel = selectors.DefaultSelector()
+        try:
+            sel.register(self.rep_r, selectors.EVENT_READ)
+            sel.register(self.out_r, selectors.EVENT_READ)
+            if data:
+                sel.register(self.req_w, selectors.EVENT_WRITE)
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise LearnerTimeout
+                for key, _ in sel.select(remaining):
+                    fd = key.fd
+                    if fd == self.req_w:
+                        try:
+                            data = data[os.write(fd, data[: 1 << 20]) :]
+                        except BrokenPipeError:
+                            sel.unregister(fd)
+                            continue
+                        if not data:
+                            sel.unregister(fd)
+                    elif fd == self.out_r:
+                        chunk = os.read(fd, 1 << 16)
+                        if chunk:
+                            output.add(chunk)
+                        else:
+                            sel.unregister(fd)
+                    else:
+                        chunk = os.read(fd, 1 << 20)
+                        if not chunk:
+                            self._drain(output)
+                            raise LearnerDied(self.end(), self.status)
+                        reply += chunk
+                        if need is None and len(reply) >= protocol.PREFIX_SIZE:
+                            h, d = protocol.frame_sizes(bytes(reply[: protocol.PREFIX_SIZE]))
+                            need = protocol.PREFIX_SIZE + h + d
+                        if need is not None and len(reply) >= need:
+                            self._drain(output)
+                            h, _ = protocol.frame_sizes(bytes(reply[: protocol.PREFIX_SIZE]))
+                            start = protocol.PREFIX_SIZE
+                            return protocol.decode(bytes(reply[start : start + h]), bytes(reply[start + h : need]))
+        finally:
+            sel.close()
+
+    def _drain(self, output: Output) -> None:
+        """Collect whatever output is already waiting, without blocking."""
+        while True:
+            try:
+                chunk = os.read(self.out_r, 1 << 16)
+            except BlockingIOError:
+                return
+            if not chunk:
+                return
+            output.add(chunk)
+
+    def end(self, wait: bool = True) -> str:
+        """Kill the process (and anything in its session). With *wait*, say how it ended."""
+        if self.status is None and not self.closed:
+            for kill in (os.kill, os.killpg):
+                try:
+                    kill(self.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            for fd in (self.req_w, self.rep_r, self.out_r):
+                os.close(fd)
+            self.closed = True
+        if self.status is None:
+            if not wait:
+                self.sandbox.forget(self.pid)
+                return "the process was ended"
+            self.status = self.sandbox.reap(self.pid)
+        return describe_status(self.status)

@@ -1,0 +1,68 @@
+"""What a grading produces: plain data, the same for the CLI, the worker and tests."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+class Verdict:
+    PASSED = "passed"  # every test passed
+    FAILED = "failed"  # the code loaded; some test failed or raised
+    ERROR = "error"  # the code did not load, a function is missing, or the process died
+    TIMEOUT = "timeout"
+    MEMORY_LIMIT = "memory_limit"
+    INTERNAL_ERROR = "internal_error"  # the grader's fault, never the learner's
+
+    # when several apply, the first in this order wins
+    PRECEDENCE = (INTERNAL_ERROR, ERROR, TIMEOUT, MEMORY_LIMIT, FAILED, PASSED)
+    ALL = PRECEDENCE
+
+
+class Status:
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class TestResult:
+    name: str
+    status: str
+    message: str = ""
+    hidden: bool = False
+    weight: float = 1.0
+    duration_ms: float = 0.0
+    metrics: dict = field(default_factory=dict)  # e.g. the speed ratio measured
+
+    def public(self) -> dict:
+        return {k: getattr(self, k) for k in ("name", "status", "message", "hidden", "duration_ms")}
+
+
+@dataclass
+class GradingResult:
+    challenge: str
+    verdict: str
+    score: float
+    tests: list[TestResult]
+    stdout: str = ""
+    error: str = ""
+    error_line: int | None = None
+    duration_ms: float = 0.0
+    seed: int = 0
+
+    def public(self) -> dict:
+        """The documented JSON shape of ``manage.py grade --json``."""
+        return {
+            "challenge": self.challenge,
+            "verdict": self.verdict,
+            "score": self.score,
+            "tests": [t.public() for t in self.tests],
+            "stdout": self.stdout,
+            "error": self.error,
+            "duration_ms": self.duration_ms,
+        }
+
+    def to_dict(self) -> dict:
+        return asdict(self)
