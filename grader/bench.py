@@ -1,0 +1,124 @@
+"""make bench: the grading engine's speed, against baselines measured in the same run.
+
+Three ways to grade the softmax seed solution with every test (a Submit):
+- sandboxed: the engine (zygote, forked learner process, pipes);
+- in-process: the same tests calling the learner's module directly in this
+  process, no isolation at all; sandboxed minus this is the sandbox overhead;
+- cold start: a fresh ``python`` per grading that imports numpy and grades
+  in-process, as a grader without a zygote would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import types
+import zlib
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+from grader.engine.judge import Judge  # noqa: E402
+from grader.engine.pack import Pack, load_pack, load_suite  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LIBRARY = ROOT / "challenges" / "library"
+
+
+class _DirectFunction:
+    def __init__(self, fn) -> None:
+        self.fn = fn
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+    def timed(self, *args, **kwargs):
+        start = time.perf_counter()
+        value = self.fn(*args, **kwargs)
+        return value, time.perf_counter() - start
+
+
+def grade_in_process(pack: Pack, code: str, seed: int) -> int:
+    """Run every test with the learner's module in this process; the number passed."""
+    suite = load_suite(pack)
+    passed = 0
+    for test in suite.tests:
+        module = types.ModuleType("solution")
+        exec(compile(code, "solution.py", "exec"), module.__dict__)  # noqa: S102  (benchmark of trusted code)
+        learner = types.SimpleNamespace(**{f: _DirectFunction(getattr(module, f)) for f in pack.functions})
+        fixtures = {"learner": learner, "reference": suite.reference,
+                    "rng": np.random.default_rng([seed, zlib.crc32(test.name.encode())])}  # fmt: skip
+        try:
+            test.fn(**{name: fixtures[name] for name in test.fixtures})
+            passed += 1
+        except AssertionError:
+            pass
+    return passed
+
+
+def _stats(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def _time(fn, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=60, help="gradings per measurement")
+    parser.add_argument("--challenge", default="softmax")
+    parser.add_argument("--in-process", nargs=2, metavar=("PACK", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.in_process:  # the cold-start baseline's child
+        pack_dir, file = args.in_process
+        pack = load_pack(pack_dir)
+        grade_in_process(pack, Path(file).read_text(), seed=1)
+        return
+
+    pack_dir = LIBRARY / args.challenge
+    pack = load_pack(pack_dir)
+    code = pack.solution
+    judge = Judge()
+    first = judge.grade(pack, code, seed=1)
+    assert first.verdict == "passed", first
+    tests = len(first.tests)
+
+    sandboxed = _time(lambda: judge.grade(pack, code, seed=1), args.n)
+    direct = _time(lambda: grade_in_process(pack, code, seed=1), args.n)
+    solution_file = pack_dir / "solution.py"
+    cold_cmd = [sys.executable, "-m", "grader.bench", "--in-process", str(pack_dir), str(solution_file)]
+    cold = _time(lambda: subprocess.run(cold_cmd, check=True, cwd=ROOT), max(20, args.n // 2))
+    bare = _time(lambda: subprocess.run([sys.executable, "-c", "import numpy"], check=True), max(20, args.n // 2))
+    judge.close()
+
+    rows = [
+        (f"sandboxed grading ({tests} tests)", sandboxed),
+        ("in-process grading, no sandbox", direct),
+        ("cold start: fresh python per grading", cold),
+        ("python -c 'import numpy' alone", bare),
+    ]
+    print(f"Grading the {args.challenge} seed solution, every test; {args.n} runs each, milliseconds")
+    print(f"{'':42} {'median':>8} {'p95':>8}")
+    for label, samples in rows:
+        med, p95 = _stats(samples)
+        print(f"{label:42} {med:8.2f} {p95:8.2f}")
+    s_med, d_med, c_med = (_stats(x)[0] for x in (sandboxed, direct, cold))
+    print(f"sandbox overhead (sandboxed - in-process), median: {s_med - d_med:.2f} ms (target <= 10)")
+    print(f"cold start / sandboxed, median: {c_med / s_med:.1f}x (target >= 5)")
+
+
+if __name__ == "__main__":
+    main()
