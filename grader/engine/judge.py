@@ -49,6 +49,7 @@ class _Session:
         self.sandbox, self.pack, self.code, self.output = sandbox, pack, code, output
         self.proc: LearnerProcess | None = None
         self.deadline = 0.0
+        self.fresh_pending = False  # the next call first re-executes the module
 
     def _request(self, message: dict) -> dict:
         try:
@@ -65,18 +66,25 @@ class _Session:
             raise BadValue(f"the function returned a value that cannot be checked: {reply['bad_value']}")
         return reply
 
-    def fresh(self) -> list[str]:
-        """A new execution of the learner's module; the names it defines."""
+    def _ensure_process(self) -> None:
         if self.proc is None:
-            cpu = self.pack.limits.time_total
-            self.proc = self.sandbox.spawn(memory_mb=self.pack.limits.memory_mb, cpu_seconds=cpu)
+            limits = self.pack.limits
+            self.proc = self.sandbox.spawn(memory_mb=limits.memory_mb, cpu_seconds=limits.time_total)
             self._request({"op": "load", "code": self.code})
+            self.fresh_pending = True
+
+    def load(self) -> list[str]:
+        """Execute the learner's module once; the names it defines."""
+        self._ensure_process()
         names = self._request({"op": "fresh"}).get("ok")
         return names if type(names) is list else []
 
     def call(self, name: str, args: tuple, kwargs: dict) -> tuple[object, float]:
+        self._ensure_process()
+        message = {"op": "call", "name": name, "args": list(args), "kwargs": kwargs, "fresh": self.fresh_pending}
+        self.fresh_pending = False
         try:
-            reply = self._request({"op": "call", "name": name, "args": list(args), "kwargs": kwargs})
+            reply = self._request(message)
         except ProtocolError as exc:  # the test passed arguments that may not cross: the author's bug
             raise TypeError(f"argument to {name}() cannot be sent to the sandbox: {exc}") from exc
         seconds = reply.get("seconds")
@@ -189,7 +197,7 @@ class Judge:
         # function is reported as such rather than as N failing tests.
         session.deadline = min(total_deadline, time.monotonic() + limits.time_per_test)
         try:
-            names = session.fresh()
+            names = session.load()
         except LearnerError as exc:
             result.verdict, result.error, result.error_line = Verdict.ERROR, exc.traceback, exc.line
             if exc.type == "MemoryError":
@@ -239,7 +247,7 @@ class Judge:
         metrics: dict = {}
         token = checks.current_metrics.set(metrics)
         try:
-            session.fresh()
+            session.fresh_pending = True  # each test gets a fresh execution of the module
             fixtures = {
                 "learner": proxy,
                 "reference": suite.reference,

@@ -98,6 +98,7 @@ class Sandbox:
         self._proc: subprocess.Popen | None = None
         self._exits: dict[int, int] = {}  # wait status of ended learner processes, by pid
         self._unwanted: set[int] = set()
+        self._spare: tuple | None = None  # a learner process requested ahead of need
         self.layers: dict = {}
 
     def start(self) -> None:
@@ -137,22 +138,45 @@ class Sandbox:
         )  # fmt: skip
 
     def spawn(self, *, memory_mb: int, cpu_seconds: float) -> LearnerProcess:
+        """A learner process with these limits: the spare one if it fits, else a new one."""
         self.start()
+        limits = (memory_mb, math.ceil(cpu_seconds) + 1)
+        spare, self._spare = self._spare, None
+        if spare is not None and spare[0] != limits:
+            self._claim(spare).end(wait=False)
+            spare = None
+        proc = self._claim(spare or self._request_process(limits))
+        # The next one forks and hardens itself while this one works.
+        self._spare = self._request_process(limits)
+        return proc
+
+    def _request_process(self, limits: tuple[int, int]) -> tuple:
+        """Ask the zygote for a learner process; its pid is read later, by _claim."""
+        memory_mb, cpu_seconds = limits
         pipes = [os.pipe() for _ in range(3)]
         (req_r, req_w), (rep_r, rep_w), (out_r, out_w) = pipes
         uid = UID_BASE + self.slot if self.layers.get("uid_drop") else None
-        request = {"memory_bytes": memory_mb * 2**20, "cpu_seconds": math.ceil(cpu_seconds) + 1, "uid": uid}
+        request = {"memory_bytes": memory_mb * 2**20, "cpu_seconds": cpu_seconds, "uid": uid}
         try:
             socket.send_fds(self._sock, [json.dumps(request).encode()], [req_r, rep_w, out_w])
-            reply = self._receive(lambda m: "pid" in m)
-        except SandboxError:
-            os.close(req_w)
-            os.close(rep_r)
-            os.close(out_r)
-            raise
+        except OSError as exc:
+            for fd in (req_w, rep_r, out_r):
+                os.close(fd)
+            self.close()
+            raise SandboxError(f"the zygote did not answer: {exc}") from exc
         finally:
             for fd in (req_r, rep_w, out_w):
                 os.close(fd)
+        return limits, req_w, rep_r, out_r
+
+    def _claim(self, requested: tuple) -> LearnerProcess:
+        _, req_w, rep_r, out_r = requested
+        try:
+            reply = self._receive(lambda m: "pid" in m)
+        except SandboxError:
+            for fd in (req_w, rep_r, out_r):
+                os.close(fd)
+            raise
         return LearnerProcess(self, reply["pid"], req_w, rep_r, out_r)
 
     def _receive(self, wanted) -> dict:
@@ -186,6 +210,10 @@ class Sandbox:
             self._unwanted.add(pid)
 
     def close(self) -> None:
+        if self._spare is not None:
+            for fd in self._spare[1:]:
+                os.close(fd)
+            self._spare = None
         if self._sock is not None:
             self._sock.close()
             self._sock = None

@@ -164,14 +164,14 @@ class Learner:
                 return {"raised": _exception_info(exc)}
             return {"ok": None}
         if op == "fresh":
-            # a fresh execution of the module per test: new globals, new defaults
-            self.globals = {"__name__": "solution", "__file__": FILENAME, "__builtins__": builtins}
-            try:
-                exec(self.code, self.globals)  # noqa: S102  (this is the sandbox)
-            except BaseException as exc:  # noqa: BLE001  (SystemExit too: it is the learner's)
-                return {"raised": _exception_info(exc)}
+            error = self.fresh()
+            if error:
+                return error
             return {"ok": sorted(k for k, v in self.globals.items() if callable(v) and type(k) is str)}
         if op == "call":
+            error = self.fresh() if msg.get("fresh") else None
+            if error:
+                return error
             fn = self.globals.get(msg["name"])
             if not callable(fn):
                 return {"raised": {"type": "NameError", "message": f"{msg['name']} is not defined", "traceback": "", "line": None}}
@@ -183,6 +183,16 @@ class Learner:
                 return {"raised": _exception_info(exc)}
             return {"ok": value, "seconds": seconds}  # serve() refuses a value that may not cross
         return {"bad_value": f"unknown op {op!r}"}
+
+
+    def fresh(self) -> dict | None:
+        """A fresh execution of the module: new globals, new default arguments."""
+        self.globals = {"__name__": "solution", "__file__": FILENAME, "__builtins__": builtins}
+        try:
+            exec(self.code, self.globals)  # noqa: S102  (this is the sandbox)
+        except BaseException as exc:  # noqa: BLE001  (SystemExit too: it is the learner's)
+            return {"raised": _exception_info(exc)}
+        return None
 
 
 def _write_all(fd: int, data: bytes) -> None:
