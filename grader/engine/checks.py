@@ -27,9 +27,7 @@ __all__ = [
 
 # The judge sets a dict here around each test; assert_speed records its ratio
 # in it so that validating a pack can demand margin on the reference.
-current_metrics: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
-    "current_metrics", default=None
-)
+current_metrics: contextvars.ContextVar[dict | None] = contextvars.ContextVar("current_metrics", default=None)
 
 _NUMERIC_KINDS = "biufc"
 

@@ -1,0 +1,308 @@
+import re
+import time
+
+import numpy as np
+import pytest
+
+from grader.engine.checks import (
+    assert_allclose,
+    assert_finite,
+    assert_scalar,
+    assert_shape,
+    assert_speed,
+    current_metrics,
+)
+
+
+def message(fn, *args, **kwargs) -> str:
+    with pytest.raises(AssertionError) as info:
+        fn(*args, **kwargs)
+    return str(info.value)
+
+
+# ---- assert_allclose: types -------------------------------------------------
+
+
+def test_allclose_passes_on_equal_arrays():
+    assert_allclose(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
+
+
+@pytest.mark.parametrize(
+    "actual, said",
+    [
+        ([1.0, 2.0], "got list of length 2"),
+        ((np.zeros(2), np.zeros(2)), "got tuple of length 2"),
+        (None, "got None (did you forget to return?)"),
+        (np.float64(1.0), "got numpy.float64"),
+        ("1, 2", "got str"),
+    ],
+)
+def test_allclose_names_a_wrong_type(actual, said):
+    msg = message(assert_allclose, actual, np.array([1.0, 2.0]))
+    assert msg == f"result should be a numpy array, {said}"
+
+
+@pytest.mark.parametrize("actual", [2.0, 2, np.float64(2.0), np.float32(2.0), np.int64(2), np.array(2.0)])
+def test_allclose_accepts_any_scalar_where_a_scalar_is_expected(actual):
+    assert_allclose(actual, 2.0)
+    assert_allclose(actual, np.float64(2.0))
+
+
+def test_allclose_wants_a_single_number_where_a_scalar_is_expected():
+    assert message(assert_allclose, np.array([2.0]), 2.0) == "result should be a single number, got array of shape (1,)"
+    assert message(assert_allclose, None, 2.0, name="loss").startswith("loss should be a single number, got None")
+    assert message(assert_allclose, True, 1.0) == "result should be a single number, got bool"
+
+
+def test_allclose_names_a_shape_mismatch():
+    msg = message(assert_allclose, np.zeros((3, 2)), np.zeros((2, 3)))
+    assert msg == "result has shape (3, 2), expected (2, 3)"
+    msg = message(assert_allclose, np.array(1.0), np.zeros(3), name="probs")
+    assert msg == "probs has shape (), expected (3,)"
+
+
+def test_allclose_checks_dtype_only_when_asked():
+    a32 = np.ones(3, dtype=np.float32)
+    assert_allclose(a32, np.ones(3))
+    msg = message(assert_allclose, a32, np.ones(3), check_dtype=True)
+    assert msg == "result has dtype float32, expected float64"
+
+
+@pytest.mark.parametrize("actual", [np.array([1, "a"], dtype=object), np.array(["1", "2"])])
+def test_allclose_rejects_object_and_string_arrays(actual):
+    msg = message(assert_allclose, actual, np.array([1.0, 2.0]))
+    assert msg.startswith(f"result has dtype {actual.dtype}; it should hold numbers")
+
+
+def test_allclose_rejects_complex_where_real_is_expected():
+    msg = message(assert_allclose, np.array([1 + 0j]), np.array([1.0]))
+    assert msg == "result has complex dtype complex128; expected real numbers"
+
+
+# ---- assert_allclose: NaN and inf -------------------------------------------
+
+
+def test_allclose_counts_nan_and_inf_where_expected_is_finite():
+    actual = np.array([[0.1, np.nan], [np.inf, np.nan]])
+    msg = message(assert_allclose, actual, np.full((2, 2), 0.25))
+    assert msg == (
+        "result has non-finite values (2 NaN, 1 inf) where all expected values are finite\n"
+        "first at result[0, 1]: got nan, expected 0.25"
+    )
+
+
+def test_allclose_accepts_matching_non_finite_values():
+    expected = np.array([np.nan, np.inf, -np.inf, 1.0])
+    assert_allclose(expected.copy(), expected)
+
+
+def test_allclose_reports_non_finite_values_in_other_places():
+    expected = np.array([np.nan, 1.0, np.inf])
+    msg = message(assert_allclose, np.array([np.nan, np.nan, -np.inf]), expected)
+    assert msg == (
+        "result has non-finite values (2 NaN, 1 inf) where expected has (1 NaN, 1 inf); they differ in 2 places\n"
+        "first at result[1]: got nan, expected 1"
+    )
+    msg = message(assert_allclose, np.array([0.0, 1.0, 2.0]), expected)
+    assert msg.startswith("result has non-finite values (none) where expected has (1 NaN, 1 inf)")
+
+
+def test_allclose_reports_a_non_finite_scalar():
+    msg = message(assert_allclose, float("inf"), 2.5, name="loss")
+    assert msg == (
+        "loss has non-finite values (1 inf) where all expected values are finite\nfirst at loss: got inf, expected 2.5"
+    )
+
+
+# ---- assert_allclose: values ------------------------------------------------
+
+
+def test_allclose_summarises_a_value_mismatch():
+    expected = np.arange(1.0, 7.0).reshape(2, 3)
+    actual = expected.copy()
+    actual[0, 1] += 0.5  # error 0.5 on 2.0: relative 0.25
+    actual[1, 2] += 0.6  # error 0.6 on 6.0: relative 0.1
+    msg = message(assert_allclose, actual, expected, rtol=1e-6, name="probs")
+    assert msg == (
+        "probs does not match the expected values: 2 of 6 elements differ (rtol=1e-06, atol=0)\n"
+        "max absolute error 0.6, max relative error 0.25\n"
+        "worst at probs[0, 1]: got 2.5, expected 2"
+    )
+
+
+def test_allclose_formats_numbers_with_six_significant_digits():
+    msg = message(assert_allclose, np.array([1.0 / 3.0]), np.array([0.123456789]))
+    assert "got 0.333333, expected 0.123457" in msg
+    assert re.search(r"max absolute error 0\.209877\b", msg)
+
+
+def test_allclose_reports_infinite_relative_error_against_zero():
+    msg = message(assert_allclose, np.array([0.0, 1e-3]), np.array([0.0, 0.0]))
+    assert "max relative error inf" in msg
+    assert "worst at result[1]: got 0.001, expected 0" in msg
+
+
+def test_allclose_respects_rtol_and_atol():
+    assert_allclose(np.array([1.0 + 1e-8]), np.array([1.0]), rtol=1e-7)
+    assert_allclose(np.array([1e-9]), np.array([0.0]), atol=1e-8)
+    message(assert_allclose, np.array([1e-9]), np.array([0.0]))
+    message(assert_allclose, np.array([1.0 + 1e-6]), np.array([1.0]), rtol=1e-7)
+
+
+def test_allclose_reports_a_scalar_mismatch_on_one_line():
+    msg = message(assert_allclose, np.float64(2.0), 2.5, rtol=1e-6, name="loss")
+    assert msg == "loss is 2, expected 2.5 (absolute error 0.5, relative error 0.2; rtol=1e-06, atol=0)"
+
+
+def test_allclose_compares_integer_and_bool_arrays():
+    assert_allclose(np.array([1, 2, 3]), np.array([1.0, 2.0, 3.0]))
+    assert_allclose(np.array([True, False]), np.array([True, False]))
+    assert "1 of 2 elements differ" in message(assert_allclose, np.array([True, True]), np.array([True, False]))
+
+
+# ---- assert_shape, assert_finite, assert_scalar -----------------------------
+
+
+def test_shape_returns_the_array():
+    a = np.zeros((2, 3))
+    assert assert_shape(a, (2, 3)) is a
+
+
+def test_shape_names_the_problem():
+    assert message(assert_shape, np.zeros((3, 2)), (2, 3)) == "result has shape (3, 2), expected (2, 3)"
+    assert (
+        message(assert_shape, [[0.0]], (1, 1), name="W")
+        == "W should be a numpy array of shape (1, 1), got list of length 1"
+    )
+
+
+def test_finite_counts_nan_and_inf():
+    assert_finite(np.ones(3))
+    assert_finite(2.0)
+    msg = message(assert_finite, np.array([[1.0, np.inf], [np.nan, -np.inf]]), name="out")
+    assert msg == "out has non-finite values (1 NaN, 2 inf, first at out[0, 1]); expected finite values"
+    assert (
+        message(assert_finite, float("nan"), name="loss")
+        == "loss has non-finite values (1 NaN); expected finite values"
+    )
+
+
+def test_finite_wants_numbers():
+    assert message(assert_finite, None).startswith("result should be a number or a numpy array, got None")
+    assert message(assert_finite, np.array(["a"])).startswith("result has dtype <U1; it should hold numbers")
+
+
+@pytest.mark.parametrize("value", [3, 3.0, np.float32(3.0), np.int64(3), np.array(3.0)])
+def test_scalar_returns_a_float(value):
+    got = assert_scalar(value)
+    assert got == 3.0 and type(got) is float
+
+
+@pytest.mark.parametrize(
+    "value, said",
+    [
+        (None, "got None (did you forget to return?)"),
+        (True, "got bool"),
+        (1j, "got complex"),
+        ([1.0], "got list of length 1"),
+        (np.zeros(3), "got array of shape (3,)"),
+        (np.array(True), "got 0-d array of dtype bool"),
+    ],
+)
+def test_scalar_rejects_non_numbers(value, said):
+    assert message(assert_scalar, value, name="loss") == f"loss should be a single number, {said}"
+
+
+def test_scalar_hints_at_a_one_element_array():
+    msg = message(assert_scalar, np.array([2.0]))
+    assert msg.startswith("result should be a single number, got array of shape (1,) (return a plain number")
+
+
+# ---- assert_speed -----------------------------------------------------------
+
+
+class FakeLearner:
+    """Stands in for the sandbox proxy: reports the seconds it is told to."""
+
+    def __init__(self, fn, seconds):
+        self.fn, self.seconds, self.calls = fn, list(seconds), 0
+
+    def timed(self, *args, **kwargs):
+        self.calls += 1
+        return self.fn(*args, **kwargs), self.seconds[self.calls - 1]
+
+
+def sleeper(seconds):
+    def fn(*args, **kwargs):
+        time.sleep(seconds)
+        return "ref"
+
+    return fn
+
+
+def test_speed_passes_a_fast_learner_and_returns_its_value():
+    learner = FakeLearner(lambda x: x * 2, [0.010, 0.005, 0.020])
+    assert assert_speed(learner, sleeper(0.002), 21) == 42
+    assert learner.calls == 3
+
+
+def test_speed_fails_a_slow_learner_with_a_clear_message():
+    learner = FakeLearner(lambda Z: None, [0.20, 0.15, 0.16])
+    msg = message(assert_speed, learner, sleeper(0.005), np.zeros((20000, 10)), max_ratio=10)
+    m = re.fullmatch(
+        r"your function took 150 ms on a \(20000, 10\) input, ([\d.]+)x the reference \(limit 10x\); "
+        r"vectorise it instead of looping over rows",
+        msg,
+    )
+    assert m, msg
+    assert 10 < float(m.group(1)) < 31
+
+
+def test_speed_describes_several_inputs_and_passes_kwargs():
+    seen = {}
+
+    def fn(X, W, lr):
+        seen["lr"] = lr
+
+    learner = FakeLearner(fn, [1.0] * 3)
+    msg = message(assert_speed, learner, sleeper(0.001), np.zeros((64, 5)), np.zeros((5, 3)), lr=np.zeros(3))
+    assert "took 1 s on (64, 5), (5, 3) and (3,) inputs" in msg
+    assert seen["lr"].shape == (3,)
+    msg = message(assert_speed, FakeLearner(lambda n: None, [1.0] * 3), sleeper(0.001), 5)
+    assert "on the test input" in msg
+
+
+def test_speed_gives_up_early_on_a_hopeless_learner():
+    learner = FakeLearner(lambda: None, [5.0, 0.001, 0.001])
+    message(assert_speed, learner, sleeper(0.001))
+    assert learner.calls == 1
+
+
+def test_speed_gives_the_reference_fresh_copies():
+    def in_place(a):
+        assert a[0] == 0.0
+        a[0] = 1.0
+
+    x = np.zeros(3)
+    assert_speed(FakeLearner(lambda a: None, [0.0] * 3), in_place, x)
+    assert x[0] == 0.0
+
+
+def test_speed_records_its_ratio_in_the_current_metrics():
+    metrics = {}
+    token = current_metrics.set(metrics)
+    try:
+        assert_speed(FakeLearner(lambda: None, [0.004] * 3), sleeper(0.002), max_ratio=10)
+        assert metrics["max_ratio"] == 10
+        assert 0.5 < metrics["speed_ratio"] < 2.5
+        # A failing check still records, and the tightest of several wins.
+        message(assert_speed, FakeLearner(lambda: None, [0.2] * 3), sleeper(0.002), max_ratio=20)
+        assert metrics["max_ratio"] == 20 and metrics["speed_ratio"] > 20
+    finally:
+        current_metrics.reset(token)
+
+
+def test_speed_without_metrics_records_nothing():
+    assert current_metrics.get() is None
+    assert_speed(FakeLearner(lambda: None, [0.0] * 3), sleeper(0.001))
+    assert current_metrics.get() is None
