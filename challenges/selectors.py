@@ -1,9 +1,44 @@
-"""Reads of challenges."""
+"""Reads of challenges, with the signed-in learner's progress."""
 
-from django.db.models import QuerySet
+from __future__ import annotations
+
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from challenges.models import Challenge
 
+STATUSES = ("solved", "attempted", "new")
+
 
 def challenge_list_published() -> QuerySet[Challenge]:
-    return Challenge.objects.filter(published=True).exclude(current_version=None).order_by("difficulty", "title")
+    return (
+        Challenge.objects.filter(published=True)
+        .exclude(current_version=None)
+        .annotate(points=F("current_version__points"))
+        .order_by("difficulty", "title")
+    )
+
+
+def challenge_list_with_progress(user) -> list[Challenge]:
+    """Published challenges, each with ``status``, ``best_score`` and ``attempts``
+    for *user*: one query, whatever the number of challenges."""
+    qs = challenge_list_published()
+    if not user.is_authenticated:
+        challenges = list(qs)
+        for c in challenges:
+            c.best_score, c.attempts, c.passes = None, 0, 0
+    else:
+        submits = Q(submissions__user=user, submissions__kind="submit", submissions__status="done")
+        challenges = list(
+            qs.annotate(
+                best_score=Max("submissions__score", filter=submits),
+                attempts=Count("submissions", filter=submits),
+                passes=Count("submissions", filter=submits & Q(submissions__verdict="passed")),
+            )
+        )
+    for c in challenges:
+        c.status = "solved" if c.passes else "attempted" if c.attempts else "new"
+    return challenges
+
+
+def challenge_tags(challenges: list[Challenge]) -> list[str]:
+    return sorted({t for c in challenges for t in c.tags})

@@ -1,8 +1,56 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
-from challenges.selectors import challenge_list_published
+from challenges.models import Challenge
+from challenges.rendering import render_markdown, sample_test_sources
+from challenges.selectors import STATUSES, challenge_list_published, challenge_list_with_progress, challenge_tags
+from grader.selectors import challenge_progress, editor_code_for
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "challenges/landing.html", {"count": challenge_list_published().count()})
 
 
 def challenge_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "challenges/list.html", {"challenges": challenge_list_published()})
+    challenges = challenge_list_with_progress(request.user)
+    tags = challenge_tags(challenges)
+    filters = {k: request.GET.get(k, "") for k in ("difficulty", "tag", "status")}
+    # filtered here, not in SQL: tags live in a JSON list, and the list is short
+    shown = [
+        c
+        for c in challenges
+        if (not filters["difficulty"] or c.difficulty == filters["difficulty"])
+        and (not filters["tag"] or filters["tag"] in c.tags)
+        and (not filters["status"] or c.status == filters["status"])
+    ]
+    return render(
+        request,
+        "challenges/list.html",
+        {
+            "challenges": shown,
+            "tags": tags,
+            "filters": filters,
+            "difficulties": Challenge.Difficulty.choices,
+            "statuses": STATUSES if request.user.is_authenticated else (),
+        },
+    )
+
+
+def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    challenge = get_object_or_404(
+        Challenge.objects.select_related("current_version"), slug=slug, published=True, current_version__isnull=False
+    )
+    version = challenge.current_version
+    context = {
+        "challenge": challenge,
+        "version": version,
+        "statement_html": render_markdown(version.statement),
+        "sample_tests": sample_test_sources(version.tests),
+    }
+    if request.user.is_authenticated:
+        progress = challenge_progress(user=request.user, challenge=challenge)
+        context.update(progress)
+        context["code"] = editor_code_for(user=request.user, challenge=challenge, from_submission=request.GET.get("from"))
+        if progress["solved"]:
+            context["takeaways_html"] = render_markdown(version.takeaways)
+    return render(request, "challenges/detail.html", context)

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_htmx",
+    "accounts",
     "challenges",
     "grader",
 ]
@@ -42,6 +44,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,11 +101,12 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _queue = Path(os.environ.get("CELERY_FILESYSTEM_DIR", BASE_DIR / "var" / "celery"))
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_queue / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue / "out"),
         "data_folder_out": str(_queue / "out"),
+        "control_folder": str(_queue / "control"),
         "processed_folder": str(_queue / "processed"),
         "store_processed": False,
         "polling_interval": 0.05,
@@ -125,3 +129,26 @@ LOGGING = {
 }
 
 CHALLENGE_LIBRARY = BASE_DIR / "challenges" / "library"
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "challenges:list"
+LOGOUT_REDIRECT_URL = "challenges:landing"
+
+# Password-reset mail goes to the console unless an SMTP server is configured.
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = envint("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "grader@localhost")
+
+# Limits on grading, enforced by the server.
+GRADER_MAX_CODE_BYTES = envint("GRADER_MAX_CODE_BYTES", 64 * 1024)
+GRADER_RATE_LIMIT = envint("GRADER_RATE_LIMIT", 30)  # gradings per user ...
+GRADER_RATE_WINDOW = envint("GRADER_RATE_WINDOW", 600)  # ... per this many seconds
+# A little above the code limit, so an oversized paste gets the friendly message.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)

@@ -1,0 +1,75 @@
+from django.conf import settings
+from django.db import models
+
+from challenges.models import Challenge, ChallengeVersion
+from grader.engine.results import Verdict as EngineVerdict
+
+
+class Submission(models.Model):
+    """One grading of a learner's code against one challenge version.
+
+    ``status`` is where the grading is in its life; ``verdict`` is what it
+    found, set only when ``status`` is done.
+    """
+
+    class Kind(models.TextChoices):
+        RUN = "run"  # sample tests only; shown, not counted as an attempt
+        SUBMIT = "submit"  # every test; counts
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"  # stored, a task enqueued after commit
+        RUNNING = "running"  # claimed by a worker
+        DONE = "done"  # verdict and results stored
+
+    class Verdict(models.TextChoices):
+        PASSED = EngineVerdict.PASSED
+        FAILED = EngineVerdict.FAILED
+        ERROR = EngineVerdict.ERROR
+        TIMEOUT = EngineVerdict.TIMEOUT
+        MEMORY_LIMIT = EngineVerdict.MEMORY_LIMIT, "memory limit"
+        INTERNAL_ERROR = EngineVerdict.INTERNAL_ERROR, "internal error"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="submissions")
+    version = models.ForeignKey(ChallengeVersion, on_delete=models.PROTECT, related_name="submissions")
+    code = models.TextField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    tests = models.JSONField(default=list, blank=True)  # per-test results, as the engine reports them
+    stdout = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    error_line = models.PositiveIntegerField(null=True, blank=True)
+    seed = models.PositiveBigIntegerField()  # hidden inputs are drawn from it: reproducible, not guessable
+    attempts = models.PositiveSmallIntegerField(default=0)  # gradings started (re-queued after a lost worker)
+    duration_ms = models.FloatField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [
+            models.Index(fields=["user", "challenge", "-created"]),
+            models.Index(fields=["status", "created"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.user} {self.challenge.slug} {self.kind} {self.verdict or self.status}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.DONE
+
+
+class Draft(models.Model):
+    """The learner's latest code for a challenge, saved as they type."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="drafts")
+    code = models.TextField()
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "challenge"], name="one_draft_per_challenge")]

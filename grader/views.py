@@ -1,0 +1,109 @@
+"""Run, Submit, drafts and results. Thin: the services decide, views translate."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from challenges.models import Challenge
+from grader.models import Submission
+from grader.selectors import public_tests, queue_position, submission_for_user, submission_history
+from grader.services import SubmissionRefused, draft_save, submission_create
+
+
+class BadCode(SubmissionRefused):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=400)
+
+
+def _posted_code(request: HttpRequest) -> str:
+    """The code field, refusing bytes that are not UTF-8 (Django would quietly
+    replace them, and the learner would lose characters without knowing)."""
+    try:
+        if request.content_type == "application/x-www-form-urlencoded":
+            try:
+                fields = parse_qs(request.body.decode("ascii"), encoding="utf-8", errors="strict")
+            except (UnicodeDecodeError, ValueError) as exc:
+                raise BadCode("Your code is not valid UTF-8 text.") from exc
+            return fields.get("code", [""])[0]
+        return request.POST.get("code", "")
+    except RequestDataTooBig as exc:
+        limit = settings.GRADER_MAX_CODE_BYTES // 1024
+        raise SubmissionRefused(f"Your code is far larger than the {limit} KiB limit.", status=413) from exc
+
+
+def _challenge(slug: str) -> Challenge:
+    return get_object_or_404(Challenge.objects.select_related("current_version"), slug=slug, published=True)
+
+
+def _grade(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    challenge = _challenge(slug)
+    try:
+        submission = submission_create(user=request.user, challenge=challenge, code=_posted_code(request), kind=kind)
+    except SubmissionRefused as exc:
+        context = {"message": str(exc), "challenge": challenge}
+        template = "grader/_refused.html" if request.htmx else "grader/refused.html"
+        return render(request, template, context, status=exc.status)
+    if request.htmx:
+        return _result_response(request, submission)
+    return redirect("grader:submission", pk=submission.pk)
+
+
+@login_required
+@require_POST
+def run(request: HttpRequest, slug: str) -> HttpResponse:
+    return _grade(request, slug, Submission.Kind.RUN)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, slug: str) -> HttpResponse:
+    return _grade(request, slug, Submission.Kind.SUBMIT)
+
+
+@login_required
+@require_POST
+def draft(request: HttpRequest, slug: str) -> HttpResponse:
+    challenge = _challenge(slug)
+    try:
+        saved = draft_save(user=request.user, challenge=challenge, code=_posted_code(request))
+    except SubmissionRefused as exc:
+        return JsonResponse({"saved": False, "error": str(exc)}, status=exc.status)
+    return JsonResponse({"saved": True, "updated": saved.updated.isoformat()})
+
+
+def _result_response(request: HttpRequest, submission: Submission) -> HttpResponse:
+    context = {"submission": submission, "tests": public_tests(submission)}
+    if submission.status == Submission.Status.QUEUED:
+        context["position"] = queue_position(submission)
+    elif submission.is_final and request.htmx:
+        # the challenge page's history table catches up in the same response
+        context["history"] = submission_history(user=request.user, challenge=submission.challenge)
+    return render(request, "grader/_result.html", context)
+
+
+@login_required
+@require_GET
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = submission_for_user(user=request.user, pk=pk)
+    if submission is None:
+        raise Http404
+    return _result_response(request, submission)
+
+
+@login_required
+@require_GET
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = submission_for_user(user=request.user, pk=pk)
+    if submission is None:
+        raise Http404
+    context = {"submission": submission, "tests": public_tests(submission)}
+    if submission.status == Submission.Status.QUEUED:
+        context["position"] = queue_position(submission)
+    return render(request, "grader/submission.html", context)

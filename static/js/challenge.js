@@ -1,0 +1,106 @@
+// The challenge page: the editor, draft saving, Run/Submit shortcuts.
+// Results arrive through htmx (see templates/grader/_result.html).
+(function () {
+  "use strict";
+
+  const SAVE_DELAY_MS = 800;
+  const RETRY_MS = 3000;
+
+  function typeset(root) {
+    if (!window.katex) return;
+    root.querySelectorAll(".math").forEach((el) => {
+      if (el.dataset.typeset) return;
+      try {
+        window.katex.render(el.textContent, el, { displayMode: el.classList.contains("block"), throwOnError: false });
+        el.dataset.typeset = "1";
+      } catch (e) { /* leave the TeX source visible */ }
+    });
+  }
+
+  function setupEditor() {
+    const form = document.getElementById("editor-form");
+    const textarea = document.getElementById("code");
+    if (!form || !textarea) return;
+    const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+    const draftUrl = form.dataset.draftUrl;
+    const saveState = document.getElementById("save-state");
+    const runButton = document.getElementById("run-button");
+    const submitButton = document.getElementById("submit-button");
+    const starter = JSON.parse(document.getElementById("starter-code").textContent);
+
+    let saved = textarea.value;
+    let timer = null;
+    let saving = false;
+
+    function show(text, kind) {
+      saveState.textContent = text;
+      saveState.className = "save-state " + (kind || "");
+    }
+
+    async function save() {
+      timer = null;
+      const code = textarea.value;
+      if (code === saved || saving) return;
+      saving = true;
+      show("Saving…");
+      try {
+        const response = await fetch(draftUrl, {
+          method: "POST",
+          headers: { "X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ code }),
+          credentials: "same-origin",
+        });
+        const body = await response.json().catch(() => ({}));
+        if (!response.ok) throw new Error(body.error || "the server answered " + response.status);
+        saved = code;
+        show("Saved", "ok");
+      } catch (err) {
+        show("Not saved (" + err.message + "); retrying…", "error");
+        timer = setTimeout(save, RETRY_MS);
+      } finally {
+        saving = false;
+        if (textarea.value !== saved && !timer) timer = setTimeout(save, SAVE_DELAY_MS);
+      }
+    }
+
+    function changed() {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(save, SAVE_DELAY_MS);
+      show("Unsaved changes");
+    }
+
+    const editor = window.GraderEditor.createEditor(textarea, {
+      onChange: changed,
+      onRun: () => runButton.click(),
+      onSubmit: () => submitButton.click(),
+    });
+
+    document.getElementById("reset-button").addEventListener("click", () => {
+      if (window.confirm("Replace your code with the starter code? Your current code will be lost.")) {
+        editor.setValue(starter);
+        changed();
+      }
+    });
+
+    // Run and Submit save the code too (on the server), so the draft is current.
+    document.body.addEventListener("htmx:beforeRequest", (e) => {
+      if (e.detail.elt === runButton || e.detail.elt === submitButton) saved = textarea.value;
+    });
+    document.body.addEventListener("htmx:sendError", () => {
+      document.getElementById("result").innerHTML =
+        '<p class="refused-message">The server could not be reached. Your code is still here; try again.</p>';
+    });
+    document.body.addEventListener("htmx:responseError", (e) => {
+      document.getElementById("result").innerHTML =
+        '<p class="refused-message">The server failed (' + e.detail.xhr.status + '). Your code is still here; try again.</p>';
+    });
+    window.addEventListener("beforeunload", (e) => {
+      if (textarea.value !== saved) e.preventDefault();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    typeset(document);
+    setupEditor();
+  });
+})();
