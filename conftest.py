@@ -1,7 +1,52 @@
+import os
+
 import pytest
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip on a developer's machine when a server or browser is missing; in CI
+    (CI=true) the same absence is a failure."""
+    if condition:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # MD5 keeps user creation in tests fast; production uses Django's default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def library(db):
+    """The shipped challenges, imported."""
+    from django.conf import settings
+
+    from challenges.services import challenge_import_folders
+
+    challenge_import_folders(paths=[settings.CHALLENGE_LIBRARY])
+
+
+@pytest.fixture
+def softmax(library):
+    from challenges.models import Challenge
+
+    return Challenge.objects.select_related("current_version").get(slug="softmax")
+
+
+@pytest.fixture
+def alice(db, django_user_model):
+    return django_user_model.objects.create_user("alice", "alice@example.com", "alice-password-1")
+
+
+@pytest.fixture
+def bob(db, django_user_model):
+    return django_user_model.objects.create_user("bob", "bob@example.com", "bob-password-1")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client

@@ -1,0 +1,193 @@
+"""The learner's pages and endpoints: permissions, limits, drafts, results."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from grader.models import Draft, Submission
+from grader.selectors import HIDDEN_MESSAGE
+from grader.services import submission_create, submission_grade
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def graded(user, challenge, code, kind="submit") -> Submission:
+    submission = submission_create(user=user, challenge=challenge, code=code, kind=kind)
+    submission_grade(submission_id=submission.pk)
+    submission.refresh_from_db()
+    return submission
+
+
+def test_anonymous_visitors_read_statements_but_cannot_run(client, softmax):
+    page = client.get(reverse("challenges:detail", args=["softmax"]))
+    assert page.status_code == 200
+    assert b"overflow" in page.content and b"Log in</a> or" in page.content
+    assert b'id="editor-form"' not in page.content
+    response = client.post(reverse("grader:submit", args=["softmax"]), {"code": "x = 1"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["profile", "password_change"])
+def test_account_pages_need_a_signed_in_user(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_sign_up_logs_the_new_learner_in(client, library):
+    response = client.post(
+        reverse("signup"),
+        {"username": "carol", "email": "carol@example.com", "password1": "a-Long-passw0rd!", "password2": "a-Long-passw0rd!"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("profile")).status_code == 200
+
+
+def test_sign_up_applies_the_password_validators(client, db):
+    response = client.post(
+        reverse("signup"), {"username": "dave", "email": "dave@example.com", "password1": "123", "password2": "123"}
+    )
+    assert response.status_code == 200
+    assert b"too short" in response.content
+
+
+def test_password_reset_sends_a_mail(client, alice, mailoutbox):
+    client.post(reverse("password_reset"), {"email": "alice@example.com"})
+    assert len(mailoutbox) == 1 and "alice" in mailoutbox[0].body
+
+
+def test_the_list_shows_progress_in_one_query(alice_client, alice, softmax, django_assert_num_queries):
+    graded(alice, softmax, softmax.current_version.solution)
+    # session, user, then the list itself: the same count for 5 challenges as for 500
+    with django_assert_num_queries(3):
+        page = alice_client.get(reverse("challenges:list"))
+    rows = {c.slug: c for c in page.context["challenges"]}
+    assert rows["softmax"].status == "solved" and rows["softmax"].best_score == 1.0
+    assert rows["batch-norm"].status == "new"
+
+
+def test_the_list_filters_by_difficulty_tag_and_status(alice_client, alice, softmax):
+    graded(alice, softmax, "def softmax(Z):\n    return Z\n")
+    by_status = alice_client.get(reverse("challenges:list"), {"status": "attempted"}).context["challenges"]
+    assert [c.slug for c in by_status] == ["softmax"]
+    by_tag = alice_client.get(reverse("challenges:list"), {"tag": "activations"}).context["challenges"]
+    assert "softmax" in [c.slug for c in by_tag] and "batch-norm" not in [c.slug for c in by_tag]
+    hard = alice_client.get(reverse("challenges:list"), {"difficulty": "hard"}).context["challenges"]
+    assert all(c.difficulty == "hard" for c in hard)
+
+
+def test_submit_through_htmx_answers_with_a_polling_fragment(alice_client, softmax):
+    response = alice_client.post(
+        reverse("grader:submit", args=["softmax"]), {"code": softmax.current_version.solution}, **HTMX
+    )
+    assert response.status_code == 200
+    submission = Submission.objects.get()
+    assert submission.kind == "submit"
+    assert f'hx-get="{reverse("grader:result", args=[submission.pk])}"'.encode() in response.content
+    assert b"position 1 in the queue" in response.content
+
+
+def test_without_javascript_a_submit_redirects_to_the_submission(alice_client, softmax):
+    response = alice_client.post(reverse("grader:run", args=["softmax"]), {"code": "x = 1\n"})
+    submission = Submission.objects.get()
+    assert submission.kind == "run"
+    assert response["Location"] == reverse("grader:submission", args=[submission.pk])
+
+
+def test_the_final_fragment_stops_polling_and_hides_hidden_tests(alice_client, alice, softmax):
+    submission = graded(alice, softmax, "import numpy as np\ndef softmax(Z):\n    return np.exp(Z) / np.exp(Z).sum()\n")
+    response = alice_client.get(reverse("grader:result", args=[submission.pk]), **HTMX)
+    assert b"hx-get" not in response.content.split(b'id="history"')[0]
+    assert b'data-verdict="failed"' in response.content
+    rows = response.context["tests"]
+    hidden_failed = [r for r in rows if r["hidden"] and r["status"] != "passed"]
+    assert hidden_failed and all(r["message"] == HIDDEN_MESSAGE for r in hidden_failed)
+    sample_failed = [r for r in rows if not r["hidden"] and r["status"] == "failed"]
+    assert any("NaN" in r["message"] for r in sample_failed)
+    # the stored messages of hidden tests never reach the page
+    stored = next(t["message"] for t in submission.tests if t["hidden"] and t["status"] == "failed")
+    assert stored.encode() not in response.content
+
+
+def test_a_syntax_error_shows_its_line(alice_client, alice, softmax):
+    submission = graded(alice, softmax, "import numpy as np\n\ndef softmax(Z)\n    return Z\n")
+    response = alice_client.get(reverse("grader:result", args=[submission.pk]), **HTMX)
+    assert b"Line 3" in response.content and b"SyntaxError" in response.content
+
+
+def test_another_learner_gets_404_on_submission_result_and_draft(client, alice, bob, softmax):
+    submission = graded(alice, softmax, "secret_code = 42\n")
+    client.force_login(bob)
+    assert client.get(reverse("grader:submission", args=[submission.pk])).status_code == 404
+    assert client.get(reverse("grader:result", args=[submission.pk])).status_code == 404
+    # nor can bob pull alice's code into his editor, or see her draft
+    page = client.get(reverse("challenges:detail", args=["softmax"]), {"from": submission.pk})
+    assert b"secret_code" not in page.content
+    assert page.context["code"] == softmax.current_version.starter
+
+
+def test_drafts_are_saved_and_restored(alice_client, alice, softmax):
+    response = alice_client.post(reverse("grader:draft", args=["softmax"]), {"code": "# my work in progress\n"})
+    assert response.status_code == 200 and response.json()["saved"]
+    page = alice_client.get(reverse("challenges:detail", args=["softmax"]))
+    assert page.context["code"] == "# my work in progress\n"
+    assert Draft.objects.get(user=alice).code == "# my work in progress\n"
+
+
+def test_a_past_submission_can_be_loaded_into_the_editor(alice_client, alice, softmax):
+    submission = graded(alice, softmax, "# attempt one\n", kind="run")
+    alice_client.post(reverse("grader:draft", args=["softmax"]), {"code": "# later draft\n"})
+    page = alice_client.get(reverse("challenges:detail", args=["softmax"]), {"from": submission.pk})
+    assert page.context["code"] == "# attempt one\n"
+    history = page.context["history"]
+    assert [s.pk for s in history] == [submission.pk]
+
+
+def test_takeaways_unlock_after_the_first_passing_submit(alice_client, alice, softmax):
+    page = alice_client.get(reverse("challenges:detail", args=["softmax"]))
+    assert "takeaways_html" not in page.context
+    graded(alice, softmax, softmax.current_version.solution, kind="run")  # a Run does not count
+    assert "takeaways_html" not in alice_client.get(reverse("challenges:detail", args=["softmax"])).context
+    graded(alice, softmax, softmax.current_version.solution)
+    page = alice_client.get(reverse("challenges:detail", args=["softmax"]))
+    assert page.context["takeaways_html"] and b"Takeaways" in page.content
+
+
+def test_a_second_submit_while_one_is_queued_says_so(alice_client, softmax):
+    url = reverse("grader:submit", args=["softmax"])
+    alice_client.post(url, {"code": "first = 1\n"}, **HTMX)
+    response = alice_client.post(url, {"code": "second = 2\n"}, **HTMX)
+    assert response.status_code == 409
+    assert b"still in progress" in response.content
+    assert Submission.objects.count() == 1
+    assert alice_client.get(reverse("challenges:detail", args=["softmax"])).context["code"] == "second = 2\n"
+
+
+def test_oversized_and_non_utf8_code_is_refused_with_a_message(alice_client, softmax):
+    url = reverse("grader:submit", args=["softmax"])
+    big = alice_client.post(url, {"code": "#" * (65 * 1024)}, **HTMX)
+    assert big.status_code == 413 and b"limit is 64 KiB" in big.content
+    paste = alice_client.post(url, {"code": "#" * (10 * 1024 * 1024)}, **HTMX)
+    assert paste.status_code == 413 and b"larger than the 64 KiB limit" in paste.content
+    bad = alice_client.post(url, b"code=%FF%FEx", content_type="application/x-www-form-urlencoded", **HTMX)
+    assert bad.status_code == 400 and b"not valid UTF-8" in bad.content
+    assert not Submission.objects.exists()
+
+
+def test_state_changing_endpoints_need_post_and_csrf(alice, softmax):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(alice)
+    for name in ("grader:run", "grader:submit", "grader:draft"):
+        url = reverse(name, args=["softmax"])
+        assert csrf_client.get(url).status_code == 405
+        assert csrf_client.post(url, {"code": "x = 1"}).status_code == 403
+    assert not Submission.objects.exists() and not Draft.objects.exists()
+
+
+def test_profile_shows_progress_across_challenges(alice_client, alice, softmax):
+    graded(alice, softmax, softmax.current_version.solution)
+    page = alice_client.get(reverse("profile"))
+    assert page.context["solved"] == 1
+    assert page.context["points"] == softmax.current_version.points
