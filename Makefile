@@ -25,6 +25,7 @@ test: install
 
 bench: install
 	$(PY) -m grader.bench
+	$(PY) -m grader.bench_http
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -113,6 +113,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
         "polling_interval": 0.05,
     }
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "grading")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
