@@ -22,7 +22,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,7 +116,7 @@ def measure(broker: str, n: int) -> tuple[list[float], list[float]]:
                 if 'data-verdict="passed"' not in fragment:
                     raise RuntimeError(f"submission {pk} did not pass")
                 if i >= 2:
-                    finished_at = datetime.fromisoformat(finished).replace(tzinfo=timezone.utc)  # stored as UTC
+                    finished_at = datetime.fromisoformat(finished).replace(tzinfo=UTC)  # stored as UTC
                     stored.append((finished_at.timestamp() - t0) * 1000)
                     shown.append((t_shown - t0) * 1000)
             return stored, shown

@@ -18,9 +18,18 @@ import numpy as np
 
 from grader.engine import checks
 from grader.engine.pack import Pack, PackError, Suite, load_suite
-from grader.engine.process import LearnerDied, LearnerProcess, LearnerTimeout, Output, Sandbox, SandboxError
+from grader.engine.process import (
+    BadReply,
+    LearnerDied,
+    LearnerProcess,
+    LearnerTimeout,
+    Output,
+    Sandbox,
+    SandboxError,
+)
 from grader.engine.protocol import ProtocolError
 from grader.engine.results import GradingResult, Status, TestResult, Verdict
+from grader.engine.sandbox import tune_malloc
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +63,7 @@ class _Session:
     def _request(self, message: dict) -> dict:
         try:
             reply = self.proc.request(message, self.deadline, self.output)
-        except ProtocolError as exc:
+        except BadReply as exc:
             self.kill()
             raise BadValue(f"the sandbox sent an unreadable reply ({exc})") from exc
         if type(reply) is not dict:
@@ -83,12 +92,18 @@ class _Session:
         self._ensure_process()
         message = {"op": "call", "name": name, "args": list(args), "kwargs": kwargs, "fresh": self.fresh_pending}
         self.fresh_pending = False
+        proc = self.proc
+        before, judge_before = proc.cpu_seconds(), time.thread_time()
         try:
             reply = self._request(message)
         except ProtocolError as exc:  # the test passed arguments that may not cross: the author's bug
             raise TypeError(f"argument to {name}() cannot be sent to the sandbox: {exc}") from exc
-        seconds = reply.get("seconds")
-        return reply.get("ok"), float(seconds) if type(seconds) is float else float("inf")
+        # The learner process's CPU time for the call, less its share of carrying
+        # the data, estimated by what carrying it cost the judge: encoding the
+        # arguments mirrors their decoding there, decoding the reply its encoding.
+        spent = proc.cpu_seconds() - before
+        carrying = time.thread_time() - judge_before
+        return reply.get("ok"), max(spent - carrying, 0.0)
 
     def kill(self) -> None:
         """End the current learner process without waiting for its teardown."""
@@ -107,7 +122,7 @@ class LearnerFunction:
         return self._session.call(self.__name__, args, kwargs)[0]
 
     def timed(self, *args, **kwargs) -> tuple[object, float]:
-        """(result, seconds measured inside the sandbox)"""
+        """(result, CPU seconds the learner process spent on the call)"""
         return self._session.call(self.__name__, args, kwargs)
 
 
@@ -141,6 +156,7 @@ class Judge:
 
     def __init__(self, sandbox: Sandbox | None = None) -> None:
         self.sandbox = sandbox or Sandbox()
+        tune_malloc()  # the reference is timed here: same allocator behaviour as the learner process
         self._suites: OrderedDict[str, Suite] = OrderedDict()
 
     def suite(self, pack: Pack) -> Suite:
@@ -270,7 +286,7 @@ class Judge:
             session.kill()
             if exc.out_of_cpu:
                 flags.add("timeout")
-                return Status.TIMEOUT, f"used up its CPU time ({exc.description})", metrics
+                return Status.TIMEOUT, exc.description, metrics
             flags.add("error")
             return Status.ERROR, f"your code ended the process: {exc.description}", metrics
         except SandboxError:
@@ -290,3 +306,11 @@ def default_judge() -> Judge:
     if _default is None:
         _default = Judge()
     return _default
+
+
+def configure_default(*, slot: int) -> None:
+    """Give this process's judge a sandbox slot (one uid per worker process)."""
+    global _default
+    if _default is not None:
+        _default.close()
+    _default = Judge(Sandbox(slot=slot))

@@ -2,7 +2,7 @@
 
 Layers (DESIGN.md, "Sandbox layers"): new session, parent-death signal, only the
 pipes left open, rlimits, a per-slot uid when root, no-new-privs, Landlock
-(read-only Python and numpy, read-write scratch dir), seccomp. Each layer that
+(read-only Python, numpy and the working directory), seccomp. Each layer that
 the kernel lacks is reported by ``detect_layers`` and logged by the judge.
 """
 
@@ -105,8 +105,10 @@ def readable_paths() -> list[str]:
 
 
 def set_limits(*, cpu_seconds: int, address_space: int, file_size: int, open_files: int, processes: int) -> None:
+    # CPU: the soft limit sends SIGXCPU (the hard one, a second later, SIGKILL),
+    # so running out of CPU is told apart from a SIGKILL the learner sent itself.
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     for res, value in (
-        (resource.RLIMIT_CPU, cpu_seconds),
         (resource.RLIMIT_AS, address_space),
         (resource.RLIMIT_FSIZE, file_size),
         (resource.RLIMIT_NOFILE, open_files),
@@ -159,9 +161,18 @@ def landlock_restrict(ruleset: int) -> None:
 
 
 # Denied outright (EPERM): running programs, new processes, sockets, debugging
-# other processes, io_uring (it bypasses seccomp), namespaces and kernel state.
+# other processes, io_uring (it bypasses seccomp), namespaces and kernel state,
+# and System V / POSIX IPC, whose objects outlive the process (shared memory a
+# learner fills stays allocated after the grading) and reach later learners.
+# Priorities, scheduling and CPU affinity too: the uid allows them on any of its
+# processes, and the spare process that serves the next grading shares the uid.
 _DENIED = (
     "execve", "execveat", "fork", "vfork", "socket", "socketpair", "ptrace",
+    "shmget", "shmat", "shmdt", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl",
+    "semget", "semop", "semtimedop", "semctl", "ipc", "mq_open", "mq_unlink",
+    "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+    "setpriority", "ioprio_set", "sched_setscheduler", "sched_setparam", "sched_setattr",
+    "sched_setaffinity",
     "process_vm_readv", "process_vm_writev", "io_uring_setup", "io_uring_enter",
     "io_uring_register", "unshare", "setns", "mount", "umount2", "pivot_root",
     "chroot", "bpf", "perf_event_open", "userfaultfd", "keyctl", "add_key",
@@ -205,6 +216,10 @@ def seccomp_programs() -> dict:
     # clone3 passes its flags in memory seccomp cannot read: ENOSYS makes glibc fall back to clone
     f.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
     f.add_rule(sc.ERRNO(errno.EPERM), "ioctl", sc.Arg(1, sc.MASKED_EQ, 0xFFFFFFFF, 0x5412))  # TIOCSTI
+    # limits of this process only (pid 0, as setrlimit passes), not the spare's
+    f.add_rule(sc.ERRNO(errno.EPERM), "prlimit64", sc.Arg(0, sc.NE, 0))
+    # the parent-death signal stays: a learner clearing it would outlive a crashed worker
+    f.add_rule(sc.ERRNO(errno.EPERM), "prctl", sc.Arg(0, sc.EQ, PR_SET_PDEATHSIG))
     with tempfile.TemporaryFile() as out:
         f.export_bpf(out)
         out.seek(0)
@@ -256,7 +271,9 @@ def harden(
     os.closerange(max(fds) + 1, 1 << 16)
     os.chdir(scratch)
     abi = int(layers.get("landlock_abi") or 0)
-    ruleset = landlock_ruleset(abi, readable, [scratch]) if abi else None
+    # The working directory is read-only too: RLIMIT_FSIZE caps one file, not
+    # how many, and a learner writing 8 MiB files fills the disk at ~500 MB/s.
+    ruleset = landlock_ruleset(abi, [*readable, scratch], []) if abi else None
     set_limits(
         cpu_seconds=cpu_seconds,
         address_space=current_address_space() + memory_bytes,
@@ -278,3 +295,18 @@ def harden(
         load_bpf(bytes.fromhex(seccomp["fixed"]))
         load_bpf(signal_self_program(os.getpid(), seccomp["arch"], seccomp["signal_syscalls"]))
     sys.dont_write_bytecode = True
+
+
+# Large temporaries (a few MB of float64) stay on the heap instead of being
+# mmapped and page-faulted in again on every call, whose cost depends on each
+# process's heap history: without this the judge and a learner process time
+# the same code 2-3x apart, which would make speed checks noisy.
+MMAP_THRESHOLD = 32 * 2**20
+TRIM_THRESHOLD = 128 * 2**20
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+def tune_malloc() -> None:
+    """Apply the allocator settings the zygote gets through its environment."""
+    _libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    _libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)

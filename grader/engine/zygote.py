@@ -30,7 +30,8 @@ FILENAME = "solution.py"
 PRELOAD = (
     "math", "cmath", "itertools", "functools", "collections", "collections.abc", "heapq",
     "bisect", "random", "statistics", "typing", "dataclasses", "operator", "re", "string",
-    "copy", "numbers", "fractions", "decimal", "warnings", "enum", "abc", "time",
+    "copy", "numbers", "fractions", "decimal", "warnings", "enum", "abc", "time", "timeit", "array",
+    "struct", "contextlib", "json", "textwrap",
     "numpy.linalg", "numpy.fft", "numpy.random", "numpy.lib.stride_tricks", "numpy.testing",
 )  # fmt: skip
 

@@ -57,4 +57,4 @@ class Command(BaseCommand):
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
         self.stdout.write(f"== {v.slug}")
         for r in [header, *rows]:
-            self.stdout.write("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+            self.stdout.write("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))

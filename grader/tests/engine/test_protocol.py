@@ -1,0 +1,321 @@
+"""The typed data protocol between judge and learner process (DESIGN.md, trust
+boundary 3): what crosses comes back identical, everything else is refused,
+and a malformed frame is a ProtocolError, never a crash or a wrong value."""
+
+import io
+import json
+import struct
+
+import numpy as np
+import pytest
+
+from grader.engine import protocol
+from grader.engine.protocol import ProtocolError
+
+
+def roundtrip(value):
+    stream = io.BytesIO(protocol.encode(value))
+    out = protocol.read_frame(stream)
+    assert stream.read() == b"", "the frame was not read to its end"
+    return out
+
+
+def frame(header, data: bytes = b"", *, header_len: int | None = None, data_len: int | None = None) -> bytes:
+    """A hand-made frame: prefix, JSON header (or raw bytes), data."""
+    raw = header if isinstance(header, bytes) else json.dumps(header).encode()
+    prefix = struct.pack(
+        ">QQ", len(raw) if header_len is None else header_len, len(data) if data_len is None else data_len
+    )
+    return prefix + raw + data
+
+
+def read(data: bytes):
+    return protocol.read_frame(io.BytesIO(data))
+
+
+def assert_same(a, b):
+    """Equal value and exact type, recursively (nan equal to nan)."""
+    assert type(a) is type(b), f"{type(a)} came back as {type(b)}"
+    if isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+        assert b.flags.writeable and b.flags.owndata
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b, strict=True):
+            assert_same(x, y)
+    elif isinstance(a, dict):
+        assert list(a) == list(b)
+        for k in a:
+            assert_same(a[k], b[k])
+    elif isinstance(a, (float, complex, np.inexact)):
+        assert repr(a) == repr(b)  # every bit that shows: nan, inf, -0.0
+    else:
+        assert a == b
+
+
+# ---- round trips ---------------------------------------------------------------
+
+NUMERIC_DTYPES = [
+    np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
+    np.float16, np.float32, np.float64, np.longdouble, np.complex64, np.complex128,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None, True, False, 0, -7, 2**100, -(2**70),
+        0.0, -0.0, 1.5, 1e-310, 1.7976931348623157e308, float("inf"), float("-inf"), float("nan"),
+        0.1 + 0.2, complex(1.5, -2.0), complex(float("nan"), float("inf")),
+        "", "héllo ∑ 🙂", "line\nbreak \"quoted\" \\ \x00",
+    ],
+    ids=repr,
+)  # fmt: skip
+def test_python_scalars_round_trip(value):
+    assert_same(value, roundtrip(value))
+
+
+@pytest.mark.parametrize("dtype", NUMERIC_DTYPES, ids=lambda t: np.dtype(t).name)
+def test_numpy_scalars_round_trip(dtype):
+    value = dtype(1) if dtype is not np.bool_ else np.bool_(True)
+    assert_same(value, roundtrip(value))
+
+
+@pytest.mark.parametrize("dtype", NUMERIC_DTYPES, ids=lambda t: np.dtype(t).name)
+def test_arrays_of_every_numeric_dtype_round_trip(dtype):
+    rng = np.random.default_rng(0)
+    a = (rng.normal(size=(3, 4)) * 100).astype(dtype)
+    assert_same(a, roundtrip(a))
+
+
+@pytest.mark.parametrize(
+    "a",
+    [
+        np.array(3.5),  # 0-d
+        np.zeros((0,)),
+        np.zeros((2, 0, 3), dtype=np.int32),
+        np.arange(24.0).reshape(2, 3, 4)[:, ::2, 1:],  # not contiguous
+        np.asfortranarray(np.arange(6.0).reshape(2, 3)),
+        np.arange(6.0).reshape(2, 3).T,
+        np.array([1.0, np.nan, np.inf, -np.inf]),
+        np.arange(5, dtype=">i4"),  # big-endian comes back in native order, same values
+    ],
+    ids=["0d", "empty", "empty-3d", "strided", "fortran", "transposed", "nonfinite", "big-endian"],
+)
+def test_array_layouts_round_trip(a):
+    out = roundtrip(a)
+    assert out.shape == a.shape and out.dtype == a.dtype.newbyteorder("=")
+    assert np.array_equal(out, a, equal_nan=True)
+    assert out.flags.writeable and out.flags.owndata
+
+
+def test_a_decoded_array_does_not_share_memory_with_the_frame():
+    out = roundtrip(np.arange(4.0))
+    out[0] = 99.0  # writable, and nothing else changes
+    assert out.tolist() == [99.0, 1.0, 2.0, 3.0]
+
+
+def test_containers_round_trip_with_their_types():
+    value = {
+        "list": [1, 2.5, None, "x"],
+        "tuple": (np.arange(3), (True, (1 + 2j,))),
+        7: {"nested": [np.float32(0.5), np.zeros((2, 2), dtype=np.uint8)]},
+        (1, "key"): [],
+        None: (),
+    }
+    assert_same(value, roundtrip(value))
+
+
+def test_nesting_up_to_the_limit_crosses():
+    value = 1
+    for _ in range(protocol.MAX_DEPTH):
+        value = [value]
+    assert roundtrip(value) == value
+
+
+# ---- refusals ------------------------------------------------------------------
+
+
+class MyArray(np.ndarray):
+    def __eq__(self, other):  # a lying comparison
+        return True
+
+
+class MyFloat(float):
+    pass
+
+
+class MyInt(int):
+    pass
+
+
+class Custom:
+    pass
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.array([1, "a"], dtype=object),
+        np.array([None]),
+        np.array(["abc"]),  # str dtype
+        np.array([b"abc"]),  # bytes dtype
+        np.zeros(2, dtype=[("x", "f8"), ("y", "i4")]),  # structured
+        np.zeros(2, dtype="(2,)f8,i4"),
+        np.array(["2020-01-01"], dtype="datetime64[D]"),
+        np.array([1], dtype="timedelta64[s]"),
+        np.zeros(3).view(MyArray),
+        np.ma.masked_array([1.0, 2.0], mask=[False, True]),
+        MyFloat(1.0),
+        MyInt(1),
+        np.str_("abc"),
+        np.datetime64("2020"),
+        np.void(b"\x00"),
+        b"bytes",
+        bytearray(b"x"),
+        {1, 2},
+        frozenset(),
+        Custom(),
+        Custom,
+        len,
+        lambda: 1,
+        range(3),
+        Ellipsis,
+        [1, [2, {"k": {3}}]],  # refused deep inside a container too
+        {"k": MyFloat(2.0)},
+        {MyInt(1): 1},  # as a key too
+    ],
+    ids=lambda v: type(v).__name__,
+)
+def test_values_that_may_not_cross_are_refused(value):
+    with pytest.raises(ProtocolError):
+        protocol.encode(value)
+
+
+def test_too_deep_nesting_is_refused():
+    value = 1
+    for _ in range(protocol.MAX_DEPTH + 2):
+        value = [value]
+    with pytest.raises(ProtocolError, match="deeper"):
+        protocol.encode(value)
+
+
+def test_self_containing_list_is_refused_not_a_crash():
+    value = []
+    value.append(value)
+    with pytest.raises(ProtocolError):
+        protocol.encode(value)
+
+
+def test_too_many_parts_are_refused():
+    with pytest.raises(ProtocolError, match="parts"):
+        protocol.encode(list(range(protocol.MAX_ITEMS + 1)))
+
+
+def test_too_much_array_data_is_refused(monkeypatch):
+    monkeypatch.setattr(protocol, "MAX_DATA", 1000)
+    protocol.encode(np.zeros(125))  # exactly 1000 bytes
+    with pytest.raises(ProtocolError, match="larger"):
+        protocol.encode([np.zeros(100), np.zeros(100)])
+
+
+# ---- malformed frames ----------------------------------------------------------
+
+
+def test_an_empty_stream_is_a_clean_end():
+    with pytest.raises(EOFError):
+        read(b"")
+
+
+@pytest.mark.parametrize("cut", [1, protocol.PREFIX_SIZE - 1, protocol.PREFIX_SIZE + 3, -1])
+def test_truncated_frame(cut):
+    data = protocol.encode({"x": np.arange(4.0)})
+    with pytest.raises(ProtocolError, match="truncated"):
+        read(data[:cut])
+
+
+def test_oversized_header_is_refused_before_reading_it():
+    with pytest.raises(ProtocolError, match="oversized"):
+        read(frame(b"", header_len=protocol.MAX_HEADER + 1))
+
+
+def test_oversized_data_is_refused_before_reading_it():
+    with pytest.raises(ProtocolError, match="oversized"):
+        read(frame(b"null", data_len=protocol.MAX_DATA + 1))
+    with pytest.raises(ProtocolError, match="oversized"):
+        protocol.frame_sizes(struct.pack(">QQ", 2**64 - 1, 0))
+
+
+def test_the_judge_side_can_ask_for_a_smaller_data_limit():
+    with pytest.raises(ProtocolError, match="oversized"):
+        protocol.read_frame(io.BytesIO(protocol.encode(np.zeros(10))), max_data=79)
+    assert protocol.read_frame(io.BytesIO(protocol.encode(np.zeros(10))), max_data=80).shape == (10,)
+
+
+@pytest.mark.parametrize(
+    "header, data",
+    [
+        ({"a": ["<f8", [3], 24]}, b"\0" * 16),  # less data than announced
+        ({"a": ["<f8", [3], 16]}, b"\0" * 16),  # size does not match the shape
+        ({"a": ["<f8", [2], 16]}, b"\0" * 24),  # data left over
+        ({"a": ["<f8", [-1], 8]}, b"\0" * 8),  # negative dimension
+        ({"a": ["<f8", [1.0], 8]}, b"\0" * 8),  # float dimension
+        ({"a": ["<f8", [True], 8]}, b"\0" * 8),  # bool dimension
+        ({"a": ["<f8", [1] * 33, 8]}, b"\0" * 8),  # too many dimensions
+        ({"a": ["<f8", [1]]}, b"\0" * 8),  # missing size
+        ({"a": "<f8"}, b""),
+        ({"s": {"a": ["<f8", [2], 16]}}, b"\0" * 16),  # a "scalar" that is not 0-d
+        ({"s": 1}, b""),
+    ],
+    ids=["short-data", "size-mismatch", "unused-data", "negative-dim", "float-dim", "bool-dim",
+         "too-many-dims", "no-size", "not-a-list", "scalar-not-0d", "scalar-body"],
+)  # fmt: skip
+def test_wrong_array_size_or_shape(header, data):
+    with pytest.raises(ProtocolError):
+        read(frame(header, data))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [{"x": 1}, {"": None}, {"a": 1, "f": "1.0"}, {"t": "not-a-list"}, {"d": {"k": 1}}, {"d": [[1]]}, {"d": [[[1], 2]]}],
+    ids=["unknown", "empty-tag", "two-tags", "bad-tuple", "bad-dict", "half-pair", "unhashable-key"],
+)
+def test_unknown_or_malformed_tags(header):
+    with pytest.raises(ProtocolError):
+        read(frame(header))
+
+
+@pytest.mark.parametrize(
+    "dtype", ["O", "<U3", "|S3", "|V8", "<M8[s]", "<m8[s]", "f8,i4", "(2,)f8", "not-a-dtype", "", 7]
+)
+def test_bad_dtype_in_header(dtype):
+    with pytest.raises(ProtocolError):
+        read(frame({"a": [dtype, [1], 8]}, b"\0" * 8))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"{not json",
+        b"\xff\xfe",
+        b"[" * 100_000 + b"]" * 100_000,  # nesting beyond the JSON parser's recursion
+        b"1.5",  # a bare JSON float is no allowed encoding
+        b"NaN",
+        b'{"f": 1.5}',  # float bodies are strings
+        b'{"f": "' + b"9" * 100 + b'"}',  # too long
+        b'{"f": "one"}',
+        b'{"c": ["1.0"]}',
+        b"1" * 5000,  # an int too long for Python to parse
+    ],
+    ids=["json", "utf8", "deep", "bare-float", "nan-literal", "float-body", "long-float", "bad-float",
+         "bad-complex", "long-int"],
+)  # fmt: skip
+def test_malformed_header(header):
+    with pytest.raises(ProtocolError):
+        read(frame(header))
+
+
+def test_too_many_parts_in_a_received_frame():
+    with pytest.raises(ProtocolError):
+        read(frame([0] * (protocol.MAX_ITEMS + 1)))
