@@ -188,6 +188,7 @@ class Judge:
         finally:
             try:
                 session.kill()
+                self.sandbox.prepare(memory_mb=pack.limits.memory_mb, cpu_seconds=pack.limits.time_total)
             except SandboxError:
                 log.exception("sandbox failed while ending a learner process")
             result.stdout = output.text()

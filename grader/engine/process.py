@@ -12,7 +12,7 @@ import json
 import logging
 import math
 import os
-import selectors
+import select
 import signal
 import socket
 import subprocess
@@ -160,10 +160,13 @@ class Sandbox:
         if spare is not None and spare[0] != limits:
             self._claim(spare).end(wait=False)
             spare = None
-        proc = self._claim(spare or self._request_process(limits))
-        # The next one forks and hardens itself while this one works.
-        self._spare = self._request_process(limits)
-        return proc
+        return self._claim(spare or self._request_process(limits))
+
+    def prepare(self, *, memory_mb: int, cpu_seconds: float) -> None:
+        """Have a spare learner process fork and harden itself now, between
+        gradings, so the next grading with these limits need not wait for it."""
+        if self._spare is None and self._sock is not None:
+            self._spare = self._request_process((memory_mb, math.ceil(cpu_seconds) + 1))
 
     def _request_process(self, limits: tuple[int, int]) -> tuple:
         """Ask the zygote for a learner process; its pid is read later, by _claim."""
@@ -259,6 +262,9 @@ class LearnerProcess:
         self.req_w, self.rep_r, self.out_r = req_w, rep_r, out_r
         for fd in (req_w, rep_r, out_r):
             os.set_blocking(fd, False)
+        self._poll = select.poll()  # one per process, reused by every request
+        self._poll.register(rep_r, select.POLLIN)
+        self._poll.register(out_r, select.POLLIN)
         self.status: int | None = None
         self.closed = False
 
@@ -267,34 +273,33 @@ class LearnerProcess:
         if self.closed:
             raise LearnerDied("the process had already ended")
         data = memoryview(protocol.encode(message))
+        try:  # most requests fit in the pipe at once
+            data = data[os.write(self.req_w, data[: 1 << 20]) :]
+        except (BlockingIOError, BrokenPipeError):
+            pass
+        if data:
+            self._poll.register(self.req_w, select.POLLOUT)
         reply = bytearray()
         need: int | None = None
-        sel = selectors.DefaultSelector()
         try:
-            sel.register(self.rep_r, selectors.EVENT_READ)
-            sel.register(self.out_r, selectors.EVENT_READ)
-            if data:
-                sel.register(self.req_w, selectors.EVENT_WRITE)
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise LearnerTimeout
-                for key, _ in sel.select(remaining):
-                    fd = key.fd
+                for fd, _ in self._poll.poll(remaining * 1000):
                     if fd == self.req_w:
                         try:
                             data = data[os.write(fd, data[: 1 << 20]) :]
                         except BrokenPipeError:
-                            sel.unregister(fd)
-                            continue
+                            data = data[:0]
                         if not data:
-                            sel.unregister(fd)
+                            self._poll.unregister(fd)
                     elif fd == self.out_r:
                         chunk = os.read(fd, 1 << 16)
                         if chunk:
                             output.add(chunk)
                         else:
-                            sel.unregister(fd)
+                            self._poll.unregister(fd)
                     else:
                         chunk = os.read(fd, 1 << 20)
                         if not chunk:
@@ -312,7 +317,8 @@ class LearnerProcess:
                         except protocol.ProtocolError as exc:
                             raise BadReply(str(exc)) from exc
         finally:
-            sel.close()
+            if data and not self.closed:
+                self._poll.unregister(self.req_w)
 
     def _drain(self, output: Output) -> None:
         """Collect whatever output is already waiting, without blocking."""

@@ -9,7 +9,9 @@ tuples, lists and dicts of these. Anything else is refused on both sides.
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import struct
 
 import numpy as np
@@ -33,14 +35,16 @@ class ProtocolError(Exception):
     """A value that may not cross, or a malformed frame."""
 
 
+@functools.lru_cache(maxsize=64)
 def _dtype(name: str) -> np.dtype:
+    """The little-endian dtype for *name*, if it may cross."""
     try:
         dt = np.dtype(name)
     except (TypeError, ValueError) as exc:
         raise ProtocolError(f"unknown dtype {name!r}") from exc
     if dt.kind not in _ARRAY_KINDS or dt.fields is not None or dt.subdtype is not None:
         raise ProtocolError(f"dtype {dt} may not cross")
-    return dt
+    return dt.newbyteorder("<")
 
 
 class _Encoder:
@@ -76,12 +80,12 @@ class _Encoder:
 
     def _array(self, a: np.ndarray) -> dict:
         dt = _dtype(a.dtype.str)
-        data = np.ascontiguousarray(a, dtype=dt.newbyteorder("<")).tobytes()
-        self.size += len(data)
-        if self.size > MAX_DATA:
+        self.size += a.size * dt.itemsize
+        if self.size > MAX_DATA:  # checked before copying anything
             raise ProtocolError(f"arrays larger than {MAX_DATA // 2**20} MiB in one message")
+        data = np.ascontiguousarray(a, dtype=dt).tobytes()
         self.buffers.append(data)
-        return {"a": [dt.newbyteorder("<").str, list(a.shape), len(data)]}
+        return {"a": [dt.str, list(a.shape), len(data)]}
 
 
 def encode(value) -> bytes:
@@ -155,7 +159,7 @@ class _Decoder:
         if len(shape) > 32 or any(type(n) is not int or n < 0 for n in shape):
             raise ProtocolError("malformed array shape")
         dt = _dtype(dtype_name)
-        if int(np.prod(shape, dtype=object)) * dt.itemsize != nbytes:
+        if math.prod(shape) * dt.itemsize != nbytes:
             raise ProtocolError("array size does not match its shape")
         end = self.offset + nbytes
         if end > len(self.data):
@@ -163,7 +167,12 @@ class _Decoder:
         arr = np.frombuffer(self.data[self.offset : end], dtype=dt).reshape(shape)
         self.offset = end
         # a writable, native-order copy that owns its memory
-        return arr.astype(dt.newbyteorder("="), copy=True)
+        return arr.astype(_native(dt), copy=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _native(dt: np.dtype) -> np.dtype:
+    return dt.newbyteorder("=")
 
 
 def _float(text) -> float:
