@@ -84,7 +84,12 @@
 
     // Run and Submit save the code too (on the server), so the draft is current.
     document.body.addEventListener("htmx:beforeRequest", (e) => {
-      if (e.detail.elt === runButton || e.detail.elt === submitButton) saved = textarea.value;
+      if (e.detail.elt === runButton || e.detail.elt === submitButton) {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        saved = textarea.value;
+        show("Saved with your " + (e.detail.elt === runButton ? "run" : "submission"), "ok");
+      }
     });
     document.body.addEventListener("htmx:sendError", () => {
       document.getElementById("result").innerHTML =
