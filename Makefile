@@ -26,6 +26,8 @@ browser:
 	  echo "chromium is not installed: browser tests will be skipped (and fail in CI)"
 
 test: install browser
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 

@@ -80,4 +80,3 @@ class ChallengeVersion(models.Model):
     def fields_from_pack(cls, pack: Pack) -> dict:
         data = pack.to_dict()
         return {name: data[name] for name in (*cls.PACK_FIELDS, "limits")} | {"content_hash": pack.content_hash()}
-

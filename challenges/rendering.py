@@ -15,7 +15,14 @@ _TAGS = {
     "p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4",
     "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "span", "div",
 }  # fmt: skip
-_ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}, "code": {"class"}, "th": {"style"}, "td": {"style"}}
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "span": {"class"},
+    "div": {"class"},
+    "code": {"class"},
+    "th": {"style"},
+    "td": {"style"},
+}
 
 
 @lru_cache(maxsize=512)

@@ -11,7 +11,9 @@ from challenges.models import Challenge, ChallengeVersion
 from grader.engine.pack import Pack, PackError, load_pack
 
 
-def challenge_import_pack(*, pack: Pack, author=None, change_note: str = "", publish: bool = True) -> tuple[Challenge, bool]:
+def challenge_import_pack(
+    *, pack: Pack, author=None, change_note: str = "", publish: bool = True
+) -> tuple[Challenge, bool]:
     """Create or update the challenge of *pack*. Returns (challenge, made a new version).
 
     The same content as the current version makes nothing; changed content
@@ -20,7 +22,12 @@ def challenge_import_pack(*, pack: Pack, author=None, change_note: str = "", pub
     with transaction.atomic():
         challenge, created = Challenge.objects.select_for_update().get_or_create(
             slug=pack.slug,
-            defaults={"title": pack.title, "difficulty": pack.difficulty, "tags": list(pack.tags), "published": publish},
+            defaults={
+                "title": pack.title,
+                "difficulty": pack.difficulty,
+                "tags": list(pack.tags),
+                "published": publish,
+            },
         )
         current = challenge.current_version
         if current is not None and current.content_hash == pack.content_hash():
@@ -49,7 +56,9 @@ def pack_folders(path: str | Path) -> list[Path]:
     return folders
 
 
-def challenge_import_folders(*, paths: list[str | Path], author=None, publish: bool = True) -> list[tuple[Challenge, bool]]:
+def challenge_import_folders(
+    *, paths: list[str | Path], author=None, publish: bool = True
+) -> list[tuple[Challenge, bool]]:
     """Import every pack under *paths*, all or nothing: one bad pack changes nothing."""
     packs = [load_pack(folder) for path in paths for folder in pack_folders(path)]
     slugs = [p.slug for p in packs]

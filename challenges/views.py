@@ -50,7 +50,9 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if request.user.is_authenticated:
         progress = challenge_progress(user=request.user, challenge=challenge)
         context.update(progress)
-        context["code"] = editor_code_for(user=request.user, challenge=challenge, from_submission=request.GET.get("from"))
+        context["code"] = editor_code_for(
+            user=request.user, challenge=challenge, from_submission=request.GET.get("from")
+        )
         if progress["solved"]:
             context["takeaways_html"] = render_markdown(version.takeaways)
     return render(request, "challenges/detail.html", context)

@@ -48,9 +48,7 @@ def editor_code_for(*, user, challenge: Challenge, from_submission: str | None =
 
 def queue_position(submission: Submission) -> int:
     """1 when next in line."""
-    return (
-        Submission.objects.filter(status=Submission.Status.QUEUED, created__lt=submission.created).count() + 1
-    )
+    return Submission.objects.filter(status=Submission.Status.QUEUED, created__lt=submission.created).count() + 1
 
 
 def public_tests(submission: Submission) -> list[dict]:
@@ -65,4 +63,3 @@ def public_tests(submission: Submission) -> list[dict]:
             row["message"] = ""
         rows.append(row)
     return rows
-

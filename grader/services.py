@@ -55,7 +55,9 @@ def submission_create(*, user, challenge: Challenge, code: str, kind: str) -> Su
         # Serialise this user's requests, so two quick clicks cannot both pass
         # the checks below. (SQLite's IMMEDIATE transactions already do.)
         get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
-        in_flight = Submission.objects.filter(user=user, status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])
+        in_flight = Submission.objects.filter(
+            user=user, status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING]
+        )
         if in_flight.exists():
             raise SubmissionRefused(
                 "A grading of yours is still in progress; wait for its result. Your code is saved.", status=409
@@ -105,7 +107,17 @@ def submission_grade(*, submission_id: int) -> Submission | None:
     submission.status = Submission.Status.DONE
     submission.finished = timezone.now()
     submission.save(
-        update_fields=["verdict", "score", "tests", "stdout", "error", "error_line", "duration_ms", "status", "finished"]
+        update_fields=[
+            "verdict",
+            "score",
+            "tests",
+            "stdout",
+            "error",
+            "error_line",
+            "duration_ms",
+            "status",
+            "finished",
+        ]
     )
     wait_ms = (submission.started - submission.created).total_seconds() * 1000
     log.info(

@@ -244,7 +244,15 @@ class Judge:
             hidden = not test.spec.sample
             now = time.monotonic()
             if now >= total_deadline:
-                result.tests.append(TestResult(test.name, Status.TIMEOUT, f"not run: the grading's {limits.time_total:g} s were used up", hidden, test.spec.weight))
+                result.tests.append(
+                    TestResult(
+                        test.name,
+                        Status.TIMEOUT,
+                        f"not run: the grading's {limits.time_total:g} s were used up",
+                        hidden,
+                        test.spec.weight,
+                    )
+                )
                 flags.add("timeout")
                 continue
             limit = test.spec.timeout or limits.time_per_test

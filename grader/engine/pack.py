@@ -73,7 +73,9 @@ class Pack:
 
     @classmethod
     def from_dict(cls, d: dict) -> Pack:
-        return cls(**{**d, "tags": tuple(d["tags"]), "functions": tuple(d["functions"]), "limits": Limits(**d["limits"])})
+        return cls(
+            **{**d, "tags": tuple(d["tags"]), "functions": tuple(d["functions"]), "limits": Limits(**d["limits"])}
+        )
 
     def content_hash(self) -> str:
         canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
@@ -106,11 +108,14 @@ def parse_config(text: str, file: str = "challenge.toml") -> dict:
             raise PackError(file, f"{key!r} must be {what}, got {raw[key]!r}")
         return raw[key]
 
-    slug = want("slug", lambda v: isinstance(v, str) and _SLUG.match(v) and len(v) <= 64, "lowercase words joined by '-'")
+    slug = want(
+        "slug", lambda v: isinstance(v, str) and _SLUG.match(v) and len(v) <= 64, "lowercase words joined by '-'"
+    )
     title = want("title", lambda v: isinstance(v, str) and 0 < len(v.strip()) <= 120, "a non-empty string")
     difficulty = want("difficulty", lambda v: v in DIFFICULTIES, f"one of {', '.join(DIFFICULTIES)}")
     functions = want(
-        "functions", lambda v: isinstance(v, list) and v and all(isinstance(f, str) and f.isidentifier() for f in v),
+        "functions",
+        lambda v: isinstance(v, list) and v and all(isinstance(f, str) and f.isidentifier() for f in v),
         "a non-empty list of function names",
     )
     points = want("points", lambda v: type(v) is int and 0 < v <= 10_000, "a positive integer")

@@ -124,7 +124,9 @@ class Sandbox:
         sandbox.prctl(sandbox.PR_SET_DUMPABLE, 0)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = dict(_ZYGOTE_ENV, **{k: os.environ[k] for k in _ENV_KEEP if k in os.environ})
-        code = f"import sys; sys.path.insert(0, {ROOT!r}); from grader.engine.zygote import main; main({theirs.fileno()})"
+        code = (
+            f"import sys; sys.path.insert(0, {ROOT!r}); from grader.engine.zygote import main; main({theirs.fileno()})"
+        )
         self._proc = subprocess.Popen(
             [sys.executable, "-E", "-s", "-c", code],
             env=env,

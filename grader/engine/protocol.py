@@ -25,9 +25,7 @@ PREFIX_SIZE = _PREFIX.size
 
 # numpy scalar types are subclasses of Python's (np.float64 of float), so they
 # are matched by exact type before the plain scalars.
-_NUMPY_SCALARS = {
-    t for t in np.sctypeDict.values() if isinstance(t, type) and np.dtype(t).kind in "biufc"
-}
+_NUMPY_SCALARS = {t for t in np.sctypeDict.values() if isinstance(t, type) and np.dtype(t).kind in "biufc"}
 _ARRAY_KINDS = "biufc"
 
 
@@ -121,7 +119,7 @@ class _Decoder:
             return [self.decode(v, depth + 1) for v in node]
         if type(node) is not dict or len(node) != 1:
             raise ProtocolError("malformed message")
-        (tag, body), = node.items()
+        ((tag, body),) = node.items()
         if tag == "f":
             return _float(body)
         if tag == "c":

@@ -262,7 +262,14 @@ def load_bpf(program: bytes) -> None:
 
 
 def harden(
-    *, fds: list[int], scratch: str, uid: int | None, memory_bytes: int, cpu_seconds: int, layers: dict, readable: list[str]
+    *,
+    fds: list[int],
+    scratch: str,
+    uid: int | None,
+    memory_bytes: int,
+    cpu_seconds: int,
+    layers: dict,
+    readable: list[str],
 ) -> None:
     """Lock down this (forked) process. Raises if a layer that should work fails."""
     parent = os.getppid()

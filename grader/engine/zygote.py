@@ -195,7 +195,14 @@ class Learner:
                 return error
             fn = self.globals.get(msg["name"])
             if not callable(fn):
-                return {"raised": {"type": "NameError", "message": f"{msg['name']} is not defined", "traceback": "", "line": None}}
+                return {
+                    "raised": {
+                        "type": "NameError",
+                        "message": f"{msg['name']} is not defined",
+                        "traceback": "",
+                        "line": None,
+                    }
+                }
             try:
                 start = time.perf_counter()
                 value = fn(*msg["args"], **msg["kwargs"])
@@ -204,7 +211,6 @@ class Learner:
                 return {"raised": _exception_info(exc)}
             return {"ok": value, "seconds": seconds}  # serve() refuses a value that may not cross
         return {"bad_value": f"unknown op {op!r}"}
-
 
     def fresh(self) -> dict | None:
         """A fresh execution of the module: new globals, new default arguments."""

@@ -19,9 +19,7 @@ SLUGS = ["softmax", "cross-entropy", "softmax-gradient-step", "batch-norm", "cos
 
 
 def manage(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -67,5 +67,6 @@ class Command(BaseCommand):
             self.stdout.write(result.error.rstrip())
         if result.stdout:
             self.stdout.write("--- output ---\n" + result.stdout.rstrip())
-        self.stdout.write(f"{result.challenge}: {result.verdict}, score {result.score:.2f}, {result.duration_ms:.0f} ms")
-
+        self.stdout.write(
+            f"{result.challenge}: {result.verdict}, score {result.score:.2f}, {result.duration_ms:.0f} ms"
+        )

@@ -949,7 +949,9 @@ def test_faking_the_time_measured_in_the_sandbox(judge, pack):
     speedy = dataclasses.replace(pack, tests=pack.tests + SPEED_TEST)
     honest = judge.grade(speedy, LOOP)
     assert {t.name: t.status for t in honest.tests}["test_speed"] == "failed"
-    cheat = judge.grade(speedy, "import time\ntime.perf_counter = lambda: 0.0\ntime.process_time = lambda: 0.0\n" + LOOP)
+    cheat = judge.grade(
+        speedy, "import time\ntime.perf_counter = lambda: 0.0\ntime.process_time = lambda: 0.0\n" + LOOP
+    )
     assert {t.name: t.status for t in cheat.tests}["test_speed"] == "failed"
     memo = LOOP.replace("def double(x):", "def _slow(x):") + (
         "def double(x):\n"

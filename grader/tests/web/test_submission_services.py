@@ -50,7 +50,9 @@ def test_a_duplicate_message_grades_nothing_twice(alice, softmax):
 
 
 def test_broken_code_is_a_result_not_a_task_error(alice, softmax):
-    submission = submission_create(user=alice, challenge=softmax, code="def softmax(Z):\n    return Z +\n", kind="submit")
+    submission = submission_create(
+        user=alice, challenge=softmax, code="def softmax(Z):\n    return Z +\n", kind="submit"
+    )
     submission_grade(submission_id=submission.pk)
     submission.refresh_from_db()
     assert submission.verdict == "error"
@@ -59,7 +61,9 @@ def test_broken_code_is_a_result_not_a_task_error(alice, softmax):
 
 
 def test_learner_output_and_failures_are_stored(alice, softmax):
-    code = "import numpy as np\ndef softmax(Z):\n    print('debugging', Z.shape)\n    return np.exp(Z) / np.exp(Z).sum()\n"
+    code = (
+        "import numpy as np\ndef softmax(Z):\n    print('debugging', Z.shape)\n    return np.exp(Z) / np.exp(Z).sum()\n"
+    )
     submission = submission_create(user=alice, challenge=softmax, code=code, kind="run")
     submission_grade(submission_id=submission.pk)
     submission.refresh_from_db()

@@ -39,7 +39,12 @@ def test_account_pages_need_a_signed_in_user(client, name):
 def test_sign_up_logs_the_new_learner_in(client, library):
     response = client.post(
         reverse("signup"),
-        {"username": "carol", "email": "carol@example.com", "password1": "a-Long-passw0rd!", "password2": "a-Long-passw0rd!"},
+        {
+            "username": "carol",
+            "email": "carol@example.com",
+            "password1": "a-Long-passw0rd!",
+            "password2": "a-Long-passw0rd!",
+        },
     )
     assert response.status_code == 302
     assert client.get(reverse("profile")).status_code == 200
