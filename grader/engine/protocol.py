@@ -73,6 +73,8 @@ class _Encoder:
         if t is list:
             return [self.encode(v, depth + 1) for v in value]
         if t is dict:
+            if all(type(k) is str for k in value):  # the usual case, and a lighter one
+                return {"o": {k: self.encode(v, depth + 1) for k, v in value.items()}}
             return {"d": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]}
         raise ProtocolError(f"a value of type {t.__module__}.{t.__qualname__} may not cross")
 
@@ -133,6 +135,8 @@ class _Decoder:
             if arr.ndim != 0:
                 raise ProtocolError("malformed numpy scalar")
             return arr[()]
+        if tag == "o" and type(body) is dict:  # JSON object keys are always str
+            return {k: self.decode(v, depth + 1) for k, v in body.items()}
         if tag == "t" and type(body) is list:
             return tuple(self.decode(v, depth + 1) for v in body)
         if tag == "d" and type(body) is list:

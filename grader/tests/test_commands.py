@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from challenges.services import challenge_import_folders
 
@@ -60,15 +60,21 @@ def test_grade_uses_the_current_version_in_the_database(tmp_path, capsys):
     assert report["tests"] and not any(t["hidden"] for t in report["tests"])
 
 
-def test_usage_errors_exit_2_with_one_line():
-    unknown = manage("grade", "no-such-challenge", str(SEED_SOLUTIONS / "softmax.py"))
-    assert unknown.returncode == 2
-    assert "unknown challenge 'no-such-challenge'" in unknown.stderr
-    assert len(unknown.stderr.strip().splitlines()) == 1
+@pytest.mark.django_db
+def test_an_unknown_challenge_is_a_usage_error():
+    with pytest.raises(CommandError, match="unknown challenge 'no-such-challenge'") as exc:
+        call_command("grade", "no-such-challenge", str(SEED_SOLUTIONS / "softmax.py"))
+    assert exc.value.returncode == 2
 
+
+def test_usage_errors_exit_2_with_one_line():
     unreadable = manage("grade", "--pack", str(LIBRARY / "softmax"), "/nonexistent/solution.py")
     assert unreadable.returncode == 2
     assert "cannot read /nonexistent/solution.py" in unreadable.stderr
+    assert len(unreadable.stderr.strip().splitlines()) == 1
+
+    wrong_arguments = manage("grade", "--pack", str(LIBRARY / "softmax"))
+    assert wrong_arguments.returncode == 2
 
 
 def test_the_five_seed_challenges_are_valid():
