@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,7 +99,32 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "static"))
+WHITENOISE_USE_FINDERS = DEBUG  # in development, straight from static/
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+else:  # whitenoise serves hashed, compressed files collected by collectstatic
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# HTTP hardening. Off in development (plain HTTP on localhost); production
+# defaults on, each switchable, e.g. behind a proxy that terminates TLS.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # the pages read the token from the form, never the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+if envbool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", not DEBUG)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # Celery: filesystem:// needs no server (make run); CELERY_BROKER_URL=redis://... in production.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
@@ -154,5 +180,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "grader@localhost")
 GRADER_MAX_CODE_BYTES = envint("GRADER_MAX_CODE_BYTES", 64 * 1024)
 GRADER_RATE_LIMIT = envint("GRADER_RATE_LIMIT", 30)  # gradings per user ...
 GRADER_RATE_WINDOW = envint("GRADER_RATE_WINDOW", 600)  # ... per this many seconds
+# The sweeper re-enqueues a submission queued this long without a worker
+# claiming it, or running this long (longer than the task's hard time limit).
+GRADER_STUCK_QUEUED_SECONDS = envint("GRADER_STUCK_QUEUED_SECONDS", 120)
+GRADER_STUCK_RUNNING_SECONDS = envint("GRADER_STUCK_RUNNING_SECONDS", CELERY_TASK_TIME_LIMIT + 30)
+GRADER_HOUSEKEEPING_SECONDS = envint("GRADER_HOUSEKEEPING_SECONDS", 15)  # heartbeat and sweep, in each worker
 # A little above the code limit, so an oversized paste gets the friendly message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)

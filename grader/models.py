@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeVersion
 from grader.engine.results import Verdict as EngineVerdict
@@ -45,6 +46,7 @@ class Submission(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)  # gradings started (re-queued after a lost worker)
     duration_ms = models.FloatField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
+    enqueued = models.DateTimeField(default=timezone.now)  # last message sent for it; the sweeper resends lost ones
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
 
@@ -73,3 +75,13 @@ class Draft(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "challenge"], name="one_draft_per_challenge")]
+
+
+class WorkerHeartbeat(models.Model):
+    """When each Celery worker last said it was alive (for /healthz)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    seen = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.seen:%H:%M:%S}"

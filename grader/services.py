@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from challenges.models import Challenge
 from grader.engine.judge import default_judge
-from grader.models import Draft, Submission
+from grader.models import Draft, Submission, WorkerHeartbeat
 
 log = logging.getLogger(__name__)
 
@@ -97,28 +98,25 @@ def submission_grade(*, submission_id: int) -> Submission | None:
         run_only=submission.kind == Submission.Kind.RUN,
         seed=submission.seed,
     )
-    submission.verdict = result.verdict
-    submission.score = result.score
-    submission.tests = [t.__dict__ for t in result.tests]
-    submission.stdout = result.stdout
-    submission.error = result.error
-    submission.error_line = result.error_line
-    submission.duration_ms = result.duration_ms
-    submission.status = Submission.Status.DONE
-    submission.finished = timezone.now()
-    submission.save(
-        update_fields=[
-            "verdict",
-            "score",
-            "tests",
-            "stdout",
-            "error",
-            "error_line",
-            "duration_ms",
-            "status",
-            "finished",
-        ]
-    )
+    fields = {
+        "verdict": result.verdict,
+        "score": result.score,
+        "tests": [t.__dict__ for t in result.tests],
+        "stdout": result.stdout,
+        "error": result.error,
+        "error_line": result.error_line,
+        "duration_ms": result.duration_ms,
+        "status": Submission.Status.DONE,
+        "finished": timezone.now(),
+    }
+    # Only the grading that still owns the submission stores: if the sweeper
+    # handed it to another worker meanwhile, one result is kept, not two.
+    mine = Submission.objects.filter(pk=submission.pk, status=Submission.Status.RUNNING, attempts=submission.attempts)
+    if mine.update(**fields) != 1:
+        log.warning("submission %s: taken over while grading; result dropped", submission.pk)
+        return None
+    for name, value in fields.items():
+        setattr(submission, name, value)
     wait_ms = (submission.started - submission.created).total_seconds() * 1000
     log.info(
         "graded submission=%s challenge=%s kind=%s verdict=%s score=%.3f queue_wait_ms=%.0f grading_ms=%.0f",
@@ -126,3 +124,34 @@ def submission_grade(*, submission_id: int) -> Submission | None:
         wait_ms, submission.duration_ms,
     )  # fmt: skip
     return submission
+
+
+def worker_heartbeat(*, name: str) -> None:
+    WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen": timezone.now()})
+
+
+def submission_sweep() -> dict[str, int]:
+    """Re-enqueue submissions whose message was lost: queued and not claimed
+    for too long (a crash between commit and enqueue, a broker that dropped
+    it), or running for longer than any grading may take (a worker killed
+    mid-grading). Safe anywhere, any number of times at once: each reset is a
+    conditional update, and claiming grades each submission once."""
+    from grader.tasks import grade_submission
+
+    now = timezone.now()
+    lost = {
+        "running": Q(status=Submission.Status.RUNNING)
+        & Q(started__lt=now - timedelta(seconds=settings.GRADER_STUCK_RUNNING_SECONDS)),
+        "queued": Q(status=Submission.Status.QUEUED)
+        & Q(enqueued__lt=now - timedelta(seconds=settings.GRADER_STUCK_QUEUED_SECONDS)),
+    }
+    counts = dict.fromkeys(lost, 0)
+    for kind, condition in lost.items():
+        for pk in Submission.objects.filter(condition).values_list("pk", flat=True)[:500]:
+            # the same condition again: a worker or another sweeper may have moved it meanwhile
+            if Submission.objects.filter(condition, pk=pk).update(status=Submission.Status.QUEUED, enqueued=now):
+                transaction.on_commit(partial(grade_submission.delay, pk))
+                counts[kind] += 1
+    if any(counts.values()):
+        log.warning("sweeper re-enqueued %(running)d stuck running and %(queued)d lost queued submissions", counts)
+    return counts

@@ -1,10 +1,18 @@
+import logging
+import socket
+import threading
+
 from billiard.process import current_process
 from celery import shared_task
-from celery.signals import worker_process_init
-from django.db import InterfaceError, OperationalError
+from celery.signals import worker_process_init, worker_ready, worker_shutdown
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from grader.engine import judge
-from grader.services import submission_grade
+from grader.services import submission_grade, submission_sweep, worker_heartbeat
+
+log = logging.getLogger(__name__)
+_stop = threading.Event()
 
 
 @worker_process_init.connect
@@ -17,3 +25,32 @@ def _one_sandbox_uid_per_worker_process(**kwargs) -> None:
 def grade_submission(submission_id: int) -> None:
     """Entry point only: a learner's broken code is a result, not a task error."""
     submission_grade(submission_id=submission_id)
+
+
+def housekeeping_once(name: str) -> None:
+    """Say this worker is alive, and re-enqueue lost submissions."""
+    try:
+        worker_heartbeat(name=name)
+        submission_sweep()
+    except (OperationalError, InterfaceError):
+        log.warning("housekeeping: the database did not answer; trying again later")
+
+
+@worker_ready.connect
+def _start_housekeeping(sender=None, **kwargs) -> None:
+    # In the worker's main process, beside the pool: no beat needed, and
+    # every worker does it, so one dead worker stops nothing.
+    name = getattr(sender, "hostname", None) or f"celery@{socket.gethostname()}"
+
+    def loop() -> None:
+        while not _stop.is_set():
+            close_old_connections()  # this thread's own connection, which may have dropped
+            housekeeping_once(name)
+            _stop.wait(settings.GRADER_HOUSEKEEPING_SECONDS)
+
+    threading.Thread(target=loop, name="grader-housekeeping", daemon=True).start()
+
+
+@worker_shutdown.connect
+def _stop_housekeeping(**kwargs) -> None:
+    _stop.set()

@@ -1,0 +1,78 @@
+"""Browser tests: Debian's chromium driven by Playwright against pytest-django's
+live_server, with a real Celery worker (the `worker` fixture) grading.
+
+Playwright cannot download its own browsers here, so the system chromium is
+launched instead; without it the tests skip (and fail in CI, see `require`).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from conftest import require
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+GRADING_TIMEOUT_MS = 30_000  # a real worker starts and grades; generous, never a sleep
+
+# Playwright's sync API runs an asyncio loop in this thread, so Django would refuse
+# database access from the test ("SynchronousOnlyOperation"). The test itself is
+# synchronous; only the loop's presence trips the check.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    require(os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is not installed (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,  # keeps --headed / --slowmo working for debugging
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+def login(page, client, live_server, user) -> None:
+    """Sign *user* in without the UI: Django's test client makes the session,
+    the browser gets its cookie."""
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def open_challenge(page, live_server, slug: str) -> None:
+    page.goto(live_server.url + reverse("challenges:detail", args=[slug]))
+    editor_ready(page)
+
+
+def editor_ready(page) -> None:
+    # The CodeMirror bundle and challenge.js loaded (static files are served by
+    # live_server) and the editor replaced the textarea.
+    expect(page.locator("#editor-form .cm-editor .cm-content")).to_be_visible()
+    assert page.evaluate("() => !!(window.htmx && document.querySelector('#code').graderEditor)")
+
+
+def editor_text(page) -> str:
+    return page.evaluate("() => document.querySelector('#code').graderEditor.getValue()")
+
+
+def set_editor_text(page, text: str) -> None:
+    page.evaluate("(text) => document.querySelector('#code').graderEditor.setValue(text)", text)
+
+
+@pytest.fixture
+def learner_page(page, client, live_server, alice, softmax):
+    """Alice signed in, on the softmax challenge, the editor loaded."""
+    login(page, client, live_server, alice)
+    open_challenge(page, live_server, "softmax")
+    return page
