@@ -160,6 +160,16 @@ LOGGING = {
 
 CHALLENGE_LIBRARY = BASE_DIR / "challenges" / "library"
 
+# Shared by every web process in production (login throttling counts there).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL.startswith("redis")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)  # failed logins per username ...
+LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 900)  # ... per this many seconds
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "challenges:list"
 LOGOUT_REDIRECT_URL = "challenges:landing"
