@@ -40,6 +40,15 @@ def _redis_answers(url: str) -> bool:
         return False
 
 
+def _drop_broker_connections() -> None:
+    """Forget pooled connections and producers made with the old settings.
+    app.close() drops only the connection pool: the producer pool, cached on
+    app.amqp, would keep publishing with the previous test's transport options
+    (into its queue folder, where no worker is listening)."""
+    celery_app.close()
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def worker(tmp_path, transactional_db):
     broker = settings.CELERY_BROKER_URL
@@ -57,7 +66,7 @@ def worker(tmp_path, transactional_db):
     else:
         require(_redis_answers(broker), f"the broker at {broker} does not answer")
     celery_app.conf.task_default_queue = queue
-    celery_app.close()  # drop pooled connections made with the old settings
+    _drop_broker_connections()
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "1", "-Q", queue, "--loglevel", "INFO"],
@@ -70,7 +79,7 @@ def worker(tmp_path, transactional_db):
         proc.wait(timeout=30)
         log.close()
         celery_app.conf.update(saved)
-        celery_app.close()
+        _drop_broker_connections()
 
 
 def wait_until_done(pk: int, log: Path, seconds: float = 90) -> Submission:

@@ -53,7 +53,9 @@
         const body = await response.json().catch(() => ({}));
         if (!response.ok) throw new Error(body.error || "the server answered " + response.status);
         saved = code;
-        show("Saved", "ok");
+        // typed on while this request was out: a save of the rest follows (below)
+        if (textarea.value === saved) show("Saved", "ok");
+        else show("Unsaved changes");
       } catch (err) {
         show("Not saved (" + err.message + "); retrying…", "error");
         timer = setTimeout(save, RETRY_MS);
@@ -91,13 +93,21 @@
         show("Saved with your " + (e.detail.elt === runButton ? "run" : "submission"), "ok");
       }
     });
+    // The request that was to save the code failed: the draft may not be saved
+    // after all, so save it again (and warn on leaving until it is).
+    function notSavedAfterAll() {
+      saved = null;
+      changed();
+    }
     document.body.addEventListener("htmx:sendError", () => {
       document.getElementById("result").innerHTML =
         '<p class="refused-message">The server could not be reached. Your code is still here; try again.</p>';
+      notSavedAfterAll();
     });
     document.body.addEventListener("htmx:responseError", (e) => {
       document.getElementById("result").innerHTML =
         '<p class="refused-message">The server failed (' + e.detail.xhr.status + '). Your code is still here; try again.</p>';
+      notSavedAfterAll();
     });
     window.addEventListener("beforeunload", (e) => {
       if (textarea.value !== saved) e.preventDefault();

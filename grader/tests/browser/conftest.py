@@ -5,6 +5,7 @@ Playwright cannot download its own browsers here, so the system chromium is
 launched instead; without it the tests skip (and fail in CI, see `require`).
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -19,10 +20,55 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 GRADING_TIMEOUT_MS = 30_000  # a real worker starts and grades; generous, never a sleep
 
-# Playwright's sync API runs an asyncio loop in this thread, so Django would refuse
-# database access from the test ("SynchronousOnlyOperation"). The test itself is
-# synchronous; only the loop's presence trips the check.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+HERE = Path(__file__).resolve().parent
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+# Playwright's sync API runs an asyncio loop in this thread, and once it has
+# started the loop counts as running in the test's thread until the session
+# ends. Django then refuses database access ("SynchronousOnlyOperation") from
+# the tests, from pytest-django's flush after each, and from any test after
+# them. The tests are synchronous; only the loop's presence trips the check. So:
+# these tests run last, and DJANGO_ALLOW_ASYNC_UNSAFE is set only around them (a
+# fixture could not wrap the flush), not for the whole run: `manage.py check
+# --deploy` warns about it, in a subprocess too.
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
+def pytest_collection_modifyitems(items):
+    browser = [item for item in items if HERE in item.path.parents]
+    if browser:
+        items[:] = [item for item in items if HERE not in item.path.parents] + browser
+
+
+@contextlib.contextmanager
+def _async_unsafe_allowed():
+    saved = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ[ASYNC_UNSAFE]
+        else:
+            os.environ[ASYNC_UNSAFE] = saved
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    with _async_unsafe_allowed():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    with _async_unsafe_allowed():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    with _async_unsafe_allowed():
+        return (yield)
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +88,14 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def base_url(django_db_setup, live_server):
+    """page.goto("/path/") goes to the live server, started once the test
+    database exists. (This also replaces pytest-playwright's own base_url
+    fixture, which pytest 9.2 warns about.)"""
+    return live_server.url
+
+
 def login(page, client, live_server, user) -> None:
     """Sign *user* in without the UI: Django's test client makes the session,
     the browser gets its cookie."""
@@ -50,8 +104,8 @@ def login(page, client, live_server, user) -> None:
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
-def open_challenge(page, live_server, slug: str) -> None:
-    page.goto(live_server.url + reverse("challenges:detail", args=[slug]))
+def open_challenge(page, slug: str) -> None:
+    page.goto(reverse("challenges:detail", args=[slug]))
     editor_ready(page)
 
 
@@ -74,5 +128,5 @@ def set_editor_text(page, text: str) -> None:
 def learner_page(page, client, live_server, alice, softmax):
     """Alice signed in, on the softmax challenge, the editor loaded."""
     login(page, client, live_server, alice)
-    open_challenge(page, live_server, "softmax")
+    open_challenge(page, "softmax")
     return page

@@ -34,15 +34,18 @@ def suite_of(challenge):
     return load_suite(challenge.current_version.pack()).tests
 
 
-def verdict(page, expected: str) -> None:
+def verdict(page, worker_log: Path, expected: str) -> None:
     """Wait for the final result fragment (queued → running → done, polled by htmx)."""
     result = page.locator("#result")
-    expect(result).to_have_attribute("data-status", "done", timeout=GRADING_TIMEOUT_MS)
+    try:
+        expect(result).to_have_attribute("data-status", "done", timeout=GRADING_TIMEOUT_MS)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\nworker log:\n{worker_log.read_text()[-4000:]}") from None
     expect(result).to_have_attribute("data-verdict", expected)
 
 
 def test_sign_up_then_submit_a_correct_solution(page, live_server, worker, softmax):
-    page.goto(live_server.url + reverse("signup"))
+    page.goto(reverse("signup"))
     page.fill("#id_username", "carol")
     page.fill("#id_email", "carol@example.com")
     page.fill("#id_password1", "a-Long-passw0rd!")
@@ -65,7 +68,7 @@ def test_sign_up_then_submit_a_correct_solution(page, live_server, worker, softm
     page.evaluate("() => { window.__marker = 1; }")
     url = page.url
     page.locator("#submit-button").click()
-    verdict(page, "passed")
+    verdict(page, worker, "passed")
 
     tests = suite_of(softmax)
     rows = page.locator("#result tr.test")
@@ -90,7 +93,7 @@ def test_a_naive_softmax_fails_with_the_sample_tests_message(learner_page, worke
     page = learner_page
     set_editor_text(page, NAIVE_SOFTMAX)
     page.locator("#submit-button").click()
-    verdict(page, "failed")
+    verdict(page, worker, "failed")
 
     overflow = page.locator('#result tr.test.failed[data-test="test_large_logits_do_not_overflow"]')
     expect(overflow).to_have_count(1)
@@ -110,7 +113,7 @@ def test_a_syntax_error_typed_in_the_editor_shows_its_line(learner_page, worker)
     assert editor_text(page) == expected
 
     page.locator("#submit-button").click()
-    verdict(page, "error")
+    verdict(page, worker, "error")
     expect(page.locator("#result .error-line")).to_have_text("Line 4")
     expect(page.locator("#result .error-box pre")).to_contain_text("SyntaxError")
 
@@ -143,15 +146,17 @@ def test_keyboard_shortcuts_submit_and_run(learner_page, worker, softmax):
 
     editor.click()
     page.keyboard.press("Control+Enter")
-    verdict(page, "passed")
+    verdict(page, worker, "passed")
     expect(page.locator("#result .verdict-line")).not_to_contain_text("(sample tests)")
     expect(page.locator("#result tr.test")).to_have_count(len(tests))
 
+    submitted = page.locator("#result").get_attribute("data-submission")
+
     editor.click()
     page.keyboard.press("Control+'")
-    # a new submission, so wait for its own id, then for its verdict
-    expect(page.locator("#result")).not_to_have_attribute("data-submission", str(Submission.objects.get().pk))
-    verdict(page, "passed")
+    # a new submission: wait for its own fragment, then for its verdict
+    expect(page.locator("#result")).not_to_have_attribute("data-submission", submitted)
+    verdict(page, worker, "passed")
     expect(page.locator("#result .verdict-line")).to_contain_text("Run (sample tests)")
     rows = page.locator("#result tr.test")
     expect(rows).to_have_count(len(samples))
@@ -183,3 +188,15 @@ def test_reset_to_starter_code_asks_first(learner_page, softmax):
     page.locator("#reset-button").click()
     expect(page.locator(".cm-content")).to_contain_text("def softmax(Z):")
     assert editor_text(page) == softmax.current_version.starter
+
+
+def test_a_run_that_cannot_reach_the_server_saves_the_draft_after_all(learner_page, alice, softmax):
+    page = learner_page
+    page.route("**" + reverse("grader:run", args=["softmax"]), lambda route: route.abort())
+    set_editor_text(page, "x = 1  # written offline\n")
+    page.locator("#run-button").click()
+    expect(page.locator("#result")).to_contain_text("could not be reached")
+    # the Run would have saved the code; it never arrived, so the draft is saved instead
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    assert Draft.objects.get(user=alice, challenge=softmax).code == "x = 1  # written offline\n"
+    assert not Submission.objects.exists()
