@@ -6,6 +6,7 @@ queue of the test's own so no other worker takes the task.
 """
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -49,37 +50,103 @@ def _drop_broker_connections() -> None:
     celery_app.amqp._producer_pool = None
 
 
-@pytest.fixture
-def worker(tmp_path, transactional_db):
+def _descendants(pid: int) -> list[int]:
+    """Every process below *pid* (pool processes may start sessions of their own)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+class WorkerProcess:
+    """``celery worker`` as a subprocess, on the test database and queue."""
+
+    def __init__(self, queue: str, queue_dir: Path | None, log: Path, **env: str) -> None:
+        self.log = log
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_QUEUE": queue,  # what the worker itself sends (the sweeper) goes to the same queue
+            **env,
+        }
+        if queue_dir is not None:
+            env["CELERY_FILESYSTEM_DIR"] = str(queue_dir)
+        self._log = open(log, "a")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "1", "-Q", queue, "--loglevel", "INFO"],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+    def kill(self) -> None:
+        """SIGKILL the worker and every process under it at once, as a crash would."""
+        for pid in [self.proc.pid, *_descendants(self.proc.pid)]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait(timeout=30)
+        self._log.close()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
+        self._log.close()
+
+
+def filesystem_options(queue_dir: Path) -> dict:
+    """The filesystem broker's options with every folder under *queue_dir*."""
+    options = {**celery_app.conf.broker_transport_options}
+    for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
+        folder = queue_dir / Path(options[key]).name
+        folder.mkdir(parents=True, exist_ok=True)
+        options[key] = str(folder)
+    return options
+
+
+@pytest.fixture(scope="session")
+def broker_for_tests(django_db_setup, tmp_path_factory):
+    """Point this process's Celery app at a private queue for the session."""
     broker = settings.CELERY_BROKER_URL
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker}
     saved = {k: celery_app.conf[k] for k in ("task_default_queue", "broker_transport_options")}
+    queue_dir = None
     if broker == "filesystem://":
-        env["CELERY_FILESYSTEM_DIR"] = str(tmp_path / "queue")
-        options = {**celery_app.conf.broker_transport_options}
-        for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
-            folder = tmp_path / "queue" / Path(options[key]).name
-            folder.mkdir(parents=True, exist_ok=True)
-            options[key] = str(folder)
-        celery_app.conf.broker_transport_options = options
+        queue_dir = tmp_path_factory.mktemp("queue")
+        celery_app.conf.broker_transport_options = filesystem_options(queue_dir)
     else:
         require(_redis_answers(broker), f"the broker at {broker} does not answer")
     celery_app.conf.task_default_queue = queue
     _drop_broker_connections()
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "1", "-Q", queue, "--loglevel", "INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        yield tmp_path / "worker.log"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
-        celery_app.conf.update(saved)
-        _drop_broker_connections()
+    yield queue, queue_dir
+    celery_app.conf.update(saved)
+    _drop_broker_connections()
+
+
+@pytest.fixture(scope="session")
+def _shared_worker(broker_for_tests, tmp_path_factory):
+    # One worker for the session: stopping a Celery worker takes seconds.
+    queue, queue_dir = broker_for_tests
+    process = WorkerProcess(queue, queue_dir, tmp_path_factory.mktemp("worker") / "worker.log")
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def worker(_shared_worker, transactional_db) -> Path:
+    """A running worker grading this test's submissions; its log file."""
+    return _shared_worker.log
 
 
 def wait_until_done(pk: int, log: Path, seconds: float = 90) -> Submission:

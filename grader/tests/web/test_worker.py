@@ -1,7 +1,12 @@
 """The Celery path for real: a worker process, not eager mode, grades end to end."""
 
+import time
+
+from config.celery import app as celery_app
+from grader.models import Submission
 from grader.services import submission_create
-from grader.tests.worker import wait_until_done
+from grader.tasks import grade_submission
+from grader.tests.worker import WorkerProcess, _drop_broker_connections, filesystem_options, wait_until_done
 
 
 def test_a_real_worker_grades_a_submit_and_a_run(worker, library, alice):
@@ -17,3 +22,45 @@ def test_a_real_worker_grades_a_submit_and_a_run(worker, library, alice):
     done = wait_until_done(run.pk, worker)
     assert done.verdict == "failed"
     assert "graded submission=" in worker.read_text()
+
+
+def test_a_worker_killed_mid_grading_is_recovered_exactly_once(
+    broker_for_tests, transactional_db, tmp_path, library, alice, monkeypatch
+):
+    from challenges.models import Challenge
+
+    # a queue, and with the filesystem broker a folder, of its own: away from the session's worker
+    queue, queue_dir = f"fault-{tmp_path.name}", None
+    if broker_for_tests[1] is not None:
+        queue_dir = tmp_path / "queue"
+        monkeypatch.setitem(celery_app.conf, "broker_transport_options", filesystem_options(queue_dir))
+    _drop_broker_connections()
+    # short bounds, so the sweeper acts within seconds; still above this grading's length
+    env = {"GRADER_STUCK_RUNNING_SECONDS": "8", "GRADER_HOUSEKEEPING_SECONDS": "1"}
+    softmax = Challenge.objects.select_related("current_version").get(slug="softmax")
+    slow = "import time\ntime.sleep(0.3)\n" + softmax.current_version.solution  # every test re-executes the module
+    first = WorkerProcess(queue, queue_dir, tmp_path / "first.log", **env)
+    try:
+        # stored as submission_create would, but sent to this test's queue
+        submission = Submission.objects.create(
+            user=alice, challenge=softmax, version=softmax.current_version, code=slow, kind="submit", seed=1
+        )
+        grade_submission.apply_async(args=[submission.pk], queue=queue)
+        deadline = time.monotonic() + 60
+        while Submission.objects.get(pk=submission.pk).status != "running":
+            assert time.monotonic() < deadline, (tmp_path / "first.log").read_text()[-3000:]
+            time.sleep(0.05)
+    finally:
+        first.kill()  # in the middle of the grading
+    assert Submission.objects.get(pk=submission.pk).status == "running"
+
+    second = WorkerProcess(queue, queue_dir, tmp_path / "second.log", **env)
+    try:
+        done = wait_until_done(submission.pk, tmp_path / "second.log", seconds=120)
+    finally:
+        second.stop()
+    assert done.verdict == "passed"
+    assert done.attempts == 2  # started by the first worker (lost with it), then graded once by the second
+    assert "re-enqueued 1 stuck running" in (tmp_path / "second.log").read_text()
+    monkeypatch.undo()
+    _drop_broker_connections()
