@@ -130,3 +130,13 @@ def learner_page(page, client, live_server, alice, softmax):
     login(page, client, live_server, alice)
     open_challenge(page, "softmax")
     return page
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(page):
+    """Every browser test also proves the Content-Security-Policy blocks
+    nothing the app itself needs: the browser reports each refusal."""
+    refused = []
+    page.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
+    yield
+    assert not refused, refused

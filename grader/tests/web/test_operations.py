@@ -125,3 +125,14 @@ def test_pages_carry_security_headers_and_safe_cookies(client, alice):
     assert page["X-Frame-Options"] == "DENY"
     assert page["X-Content-Type-Options"] == "nosniff"
     assert page["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_carry_a_content_security_policy_with_a_fresh_nonce(client, softmax):
+    first = client.get(reverse("challenges:detail", args=["softmax"]))
+    policy = first["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    nonce = first.context["csp_nonce"]
+    assert f"'nonce-{nonce}'" in policy
+    assert f'<meta name="csp-nonce" content="{nonce}">'.encode() in first.content
+    second = client.get(reverse("challenges:detail", args=["softmax"]))
+    assert second.context["csp_nonce"] != nonce

@@ -124,6 +124,9 @@ export function createEditor(textarea, options = {}) {
   if (readOnly) {
     extensions.push(EditorState.readOnly.of(true), Prec.highest(readOnlyTheme));
   }
+  // The page's Content-Security-Policy admits <style> elements with its nonce only.
+  const nonce = document.querySelector('meta[name="csp-nonce"]')?.content;
+  if (nonce) extensions.push(EditorView.cspNonce.of(nonce));
 
   const view = new EditorView({
     state: EditorState.create({ doc: textarea.value, extensions }),
