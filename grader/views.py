@@ -78,11 +78,16 @@ def draft(request: HttpRequest, slug: str) -> HttpResponse:
     return JsonResponse({"saved": True, "updated": saved.updated.isoformat()})
 
 
-def _result_response(request: HttpRequest, submission: Submission) -> HttpResponse:
+def _result_context(submission: Submission) -> dict:
     context = {"submission": submission, "tests": public_tests(submission)}
     if submission.status == Submission.Status.QUEUED:
         context["position"] = queue_position(submission)
-    elif submission.is_final and request.htmx:
+    return context
+
+
+def _result_response(request: HttpRequest, submission: Submission) -> HttpResponse:
+    context = _result_context(submission)
+    if submission.is_final and request.htmx:
         # the challenge page's history table catches up in the same response
         context["history"] = submission_history(user=request.user, challenge=submission.challenge)
     return render(request, "grader/_result.html", context)
@@ -103,7 +108,4 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = submission_for_user(user=request.user, pk=pk)
     if submission is None:
         raise Http404
-    context = {"submission": submission, "tests": public_tests(submission)}
-    if submission.status == Submission.Status.QUEUED:
-        context["position"] = queue_position(submission)
-    return render(request, "grader/submission.html", context)
+    return render(request, "grader/submission.html", _result_context(submission))

@@ -17,7 +17,7 @@ from collections import OrderedDict
 import numpy as np
 
 from grader.engine import checks
-from grader.engine.pack import Pack, PackError, Suite, load_suite
+from grader.engine.pack import Pack, Suite, load_suite
 from grader.engine.process import (
     BadReply,
     LearnerDied,
@@ -181,7 +181,7 @@ class Judge:
             suite = self.suite(pack)
             tests = [t for t in suite.tests if t.spec.sample or not run_only]
             self._run(pack, suite, tests, session, result, start)
-        except (SandboxError, PackError, Exception) as exc:  # noqa: BLE001  (never blamed on the learner)
+        except Exception as exc:  # noqa: BLE001  (never blamed on the learner)
             log.exception("internal error grading %s", pack.slug)
             result.verdict, result.score = Verdict.INTERNAL_ERROR, 0.0
             result.error = f"The grader failed ({type(exc).__name__}); this is not your fault. Please try again."
