@@ -17,6 +17,7 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_challenges
+	$(PY) manage.py create_demo_users
 	$(VENV)/bin/honcho start -p 8000
 
 # Browser tests drive Debian's chromium; install it when we can (root with apt).

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,7 +20,12 @@ class Challenge(models.Model):
     difficulty = models.CharField(max_length=8, choices=Difficulty.choices, default=Difficulty.EASY)
     tags = models.JSONField(default=list, blank=True)
     published = models.BooleanField(default=False)
+    # what learners see and are graded against
     current_version = models.ForeignKey(
+        "ChallengeVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # saved by an instructor, not yet published: validated first, then made current
+    draft_version = models.ForeignKey(
         "ChallengeVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
@@ -26,9 +33,15 @@ class Challenge(models.Model):
 
     class Meta:
         ordering = ["title"]
+        permissions = [("author_challenges", "Can author challenges and see every learner's scores")]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def latest_version(self) -> ChallengeVersion | None:
+        """What an instructor edits: the unpublished draft, else the current version."""
+        return self.draft_version or self.current_version
 
 
 class ChallengeVersion(models.Model):

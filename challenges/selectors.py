@@ -27,7 +27,12 @@ def challenge_list_with_progress(user) -> list[Challenge]:
         for c in challenges:
             c.best_score, c.attempts, c.passes = None, 0, 0
     else:
-        submits = Q(submissions__user=user, submissions__kind="submit", submissions__status="done")
+        submits = Q(
+            submissions__user=user,
+            submissions__kind="submit",
+            submissions__status="done",
+            submissions__preview=False,
+        )
         challenges = list(
             qs.annotate(
                 best_score=Max("submissions__score", filter=submits),

@@ -11,10 +11,28 @@ from challenges.models import Challenge, ChallengeVersion
 from grader.engine.pack import Pack, PackError, load_pack
 
 
+def _new_version(challenge: Challenge, pack: Pack, author, change_note: str) -> ChallengeVersion:
+    last = challenge.versions.aggregate(n=Max("number"))["n"] or 0
+    return ChallengeVersion.objects.create(
+        challenge=challenge, number=last + 1, author=author, change_note=change_note,
+        **ChallengeVersion.fields_from_pack(pack),
+    )  # fmt: skip
+
+
+def challenge_make_current(challenge: Challenge, version: ChallengeVersion) -> None:
+    """Learners get *version* from now on; the listing shows its title and tags."""
+    challenge.current_version = version
+    if challenge.draft_version_id == version.pk:
+        challenge.draft_version = None
+    challenge.title, challenge.difficulty, challenge.tags = version.title, version.difficulty, list(version.tags)
+    challenge.save(update_fields=["current_version", "draft_version", "title", "difficulty", "tags", "updated"])
+
+
 def challenge_import_pack(
     *, pack: Pack, author=None, change_note: str = "", publish: bool = True
 ) -> tuple[Challenge, bool]:
-    """Create or update the challenge of *pack*. Returns (challenge, made a new version).
+    """Create or update the challenge of *pack*, making it current at once (the
+    trusted command-line path). Returns (challenge, made a new version).
 
     The same content as the current version makes nothing; changed content
     makes a new immutable version and makes it current.
@@ -32,14 +50,30 @@ def challenge_import_pack(
         current = challenge.current_version
         if current is not None and current.content_hash == pack.content_hash():
             return challenge, False
-        last = challenge.versions.aggregate(n=Max("number"))["n"] or 0
-        version = ChallengeVersion.objects.create(
-            challenge=challenge, number=last + 1, author=author, change_note=change_note,
-            **ChallengeVersion.fields_from_pack(pack),
-        )  # fmt: skip
-        challenge.current_version = version
-        challenge.title, challenge.difficulty, challenge.tags = pack.title, pack.difficulty, list(pack.tags)
-        challenge.save(update_fields=["current_version", "title", "difficulty", "tags", "updated"])
+        challenge_make_current(challenge, _new_version(challenge, pack, author, change_note))
+    return challenge, True
+
+
+def challenge_save_draft(*, pack: Pack, author=None, change_note: str = "") -> tuple[Challenge, bool]:
+    """Save *pack* as its challenge's unpublished draft (the instructors' path:
+    it goes live only once validated and published). A new slug makes a new,
+    unpublished challenge. Content equal to the draft or the current version
+    makes no new version. Returns (challenge, made a new version)."""
+    with transaction.atomic():
+        challenge, _ = Challenge.objects.select_for_update().get_or_create(
+            slug=pack.slug,
+            defaults={"title": pack.title, "difficulty": pack.difficulty, "tags": list(pack.tags), "published": False},
+        )
+        digest = pack.content_hash()
+        if challenge.current_version is not None and challenge.current_version.content_hash == digest:
+            if challenge.draft_version_id is not None:  # edited back to what is live
+                challenge.draft_version = None
+                challenge.save(update_fields=["draft_version", "updated"])
+            return challenge, False
+        if challenge.draft_version is not None and challenge.draft_version.content_hash == digest:
+            return challenge, False
+        challenge.draft_version = _new_version(challenge, pack, author, change_note)
+        challenge.save(update_fields=["draft_version", "updated"])
     return challenge, True
 
 

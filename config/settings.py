@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "accounts",
     "challenges",
     "grader",
+    "studio",
+    "gradebook",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("studio/", include("studio.urls")),
+    path("gradebook/", include("gradebook.urls")),
     path("", include("grader.urls")),
     path("", include("challenges.urls")),
 ]

@@ -35,6 +35,8 @@ class Submission(models.Model):
     version = models.ForeignKey(ChallengeVersion, on_delete=models.PROTECT, related_name="submissions")
     code = models.TextField()
     kind = models.CharField(max_length=8, choices=Kind.choices)
+    # an instructor trying the challenge as a learner: kept out of scores and analytics
+    preview = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
     score = models.FloatField(null=True, blank=True)

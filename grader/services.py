@@ -41,15 +41,21 @@ def draft_save(*, user, challenge: Challenge, code: str) -> Draft:
     return draft
 
 
-def submission_create(*, user, challenge: Challenge, code: str, kind: str) -> Submission:
+def submission_create(*, user, challenge: Challenge, code: str, kind: str, preview: bool = False) -> Submission:
     """Store a grading request and enqueue it once the row is committed.
 
     The code is saved as the draft first, so a refused request loses nothing.
+    A *preview* (an instructor trying the latest, maybe unpublished, content as
+    a learner) keeps no draft and counts in no score.
     """
     from grader.tasks import grade_submission
 
-    draft_save(user=user, challenge=challenge, code=code)
-    version = challenge.current_version
+    if preview:
+        code_check(code)
+        version = challenge.latest_version
+    else:
+        draft_save(user=user, challenge=challenge, code=code)
+        version = challenge.current_version
     if version is None:
         raise SubmissionRefused("This challenge has no content yet.", status=404)
     with transaction.atomic():
@@ -73,8 +79,9 @@ def submission_create(*, user, challenge: Challenge, code: str, kind: str) -> Su
                 f"try again in {wait} minute{'s' if wait != 1 else ''}. Your code is saved."
             )
         submission = Submission.objects.create(
-            user=user, challenge=challenge, version=version, code=code, kind=kind, seed=secrets.randbits(32)
-        )
+            user=user, challenge=challenge, version=version, code=code, kind=kind, preview=preview,
+            seed=secrets.randbits(32),
+        )  # fmt: skip
         transaction.on_commit(lambda: grade_submission.delay(submission.pk))
     return submission
 

@@ -10,6 +10,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections
 
 from grader.engine import judge
 from grader.services import submission_grade, submission_sweep, worker_heartbeat
+from studio.services import studio_sweep
 
 log = logging.getLogger(__name__)
 _stop = threading.Event()
@@ -28,10 +29,11 @@ def grade_submission(submission_id: int) -> None:
 
 
 def housekeeping_once(name: str) -> None:
-    """Say this worker is alive, and re-enqueue lost submissions."""
+    """Say this worker is alive, and re-enqueue lost submissions, validations and regrades."""
     try:
         worker_heartbeat(name=name)
         submission_sweep()
+        studio_sweep()
     except (OperationalError, InterfaceError):
         log.warning("housekeeping: the database did not answer; trying again later")
 

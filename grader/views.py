@@ -42,10 +42,12 @@ def _challenge(slug: str) -> Challenge:
     return get_object_or_404(Challenge.objects.select_related("current_version"), slug=slug, published=True)
 
 
-def _grade(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    challenge = _challenge(slug)
+def grade_response(request: HttpRequest, challenge: Challenge, kind: str, preview: bool = False) -> HttpResponse:
+    """Store a Run or Submit and answer with its first result fragment (htmx) or page."""
     try:
-        submission = submission_create(user=request.user, challenge=challenge, code=_posted_code(request), kind=kind)
+        submission = submission_create(
+            user=request.user, challenge=challenge, code=_posted_code(request), kind=kind, preview=preview
+        )
     except SubmissionRefused as exc:
         context = {"message": str(exc), "challenge": challenge}
         template = "grader/_refused.html" if request.htmx else "grader/refused.html"
@@ -58,13 +60,13 @@ def _grade(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 @login_required
 @require_POST
 def run(request: HttpRequest, slug: str) -> HttpResponse:
-    return _grade(request, slug, Submission.Kind.RUN)
+    return grade_response(request, _challenge(slug), Submission.Kind.RUN)
 
 
 @login_required
 @require_POST
 def submit(request: HttpRequest, slug: str) -> HttpResponse:
-    return _grade(request, slug, Submission.Kind.SUBMIT)
+    return grade_response(request, _challenge(slug), Submission.Kind.SUBMIT)
 
 
 @login_required
@@ -78,18 +80,21 @@ def draft(request: HttpRequest, slug: str) -> HttpResponse:
     return JsonResponse({"saved": True, "updated": saved.updated.isoformat()})
 
 
-def _result_context(submission: Submission) -> dict:
-    context = {"submission": submission, "tests": public_tests(submission)}
+def _result_context(request: HttpRequest, submission: Submission) -> dict:
+    reveal = submission.user_id != request.user.pk  # only instructors read others' submissions
+    context = {"submission": submission, "tests": public_tests(submission, reveal=reveal)}
     if submission.status == Submission.Status.QUEUED:
         context["position"] = queue_position(submission)
     return context
 
 
 def _result_response(request: HttpRequest, submission: Submission) -> HttpResponse:
-    context = _result_context(submission)
+    context = _result_context(request, submission)
     if submission.is_final and request.htmx:
         # the challenge page's history table catches up in the same response
-        context["history"] = submission_history(user=request.user, challenge=submission.challenge)
+        context["history"] = submission_history(
+            user=request.user, challenge=submission.challenge, preview=submission.preview
+        )
     return render(request, "grader/_result.html", context)
 
 
@@ -108,4 +113,4 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = submission_for_user(user=request.user, pk=pk)
     if submission is None:
         raise Http404
-    return render(request, "grader/submission.html", _result_context(submission))
+    return render(request, "grader/submission.html", _result_context(request, submission))

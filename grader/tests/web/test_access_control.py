@@ -7,33 +7,35 @@ without its access rule being decided.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accounts.roles import grant_instructor
 from grader.services import submission_create
 
 pytestmark = pytest.mark.django_db
 
-# route -> expected GET status for (anonymous, learner who owns the object, another learner, admin)
+# route -> expected GET status for
+# (anonymous, learner who owns the object, another learner, instructor, admin)
 LOGIN = "login"  # a redirect to the login page
 EXPECTED = {
-    "": (200, 200, 200, 200),
-    "healthz": ((200, 503),) * 4,
-    "challenges/": (200, 200, 200, 200),
-    "challenges/<slug:slug>/": (200, 200, 200, 200),
-    "challenges/<slug:slug>/run/": (LOGIN, 405, 405, 405),
-    "challenges/<slug:slug>/submit/": (LOGIN, 405, 405, 405),
-    "challenges/<slug:slug>/draft/": (LOGIN, 405, 405, 405),
-    "submissions/<int:pk>/": (LOGIN, 200, 404, 404),
-    "submissions/<int:pk>/result/": (LOGIN, 200, 404, 404),
-    "accounts/signup/": (200, 302, 302, 302),
-    "accounts/profile/": (LOGIN, 200, 200, 200),
-    "accounts/login/": (200, 200, 200, 200),
-    "accounts/logout/": (405, 405, 405, 405),
-    "accounts/password_change/": (LOGIN, 200, 200, 200),
-    "accounts/password_change/done/": (LOGIN, 200, 200, 200),
-    "accounts/password_reset/": (200, 200, 200, 200),
-    "accounts/password_reset/done/": (200, 200, 200, 200),
-    "accounts/reset/<uidb64>/<token>/": (200, 200, 200, 200),
-    "accounts/reset/done/": (200, 200, 200, 200),
-    "admin/": (LOGIN, LOGIN, LOGIN, 200),
+    "": (200, 200, 200, 200, 200),
+    "healthz": ((200, 503),) * 5,
+    "challenges/": (200, 200, 200, 200, 200),
+    "challenges/<slug:slug>/": (200, 200, 200, 200, 200),
+    "challenges/<slug:slug>/run/": (LOGIN, 405, 405, 405, 405),
+    "challenges/<slug:slug>/submit/": (LOGIN, 405, 405, 405, 405),
+    "challenges/<slug:slug>/draft/": (LOGIN, 405, 405, 405, 405),
+    "submissions/<int:pk>/": (LOGIN, 200, 404, 200, 200),
+    "submissions/<int:pk>/result/": (LOGIN, 200, 404, 200, 200),
+    "accounts/signup/": (200, 302, 302, 302, 302),
+    "accounts/profile/": (LOGIN, 200, 200, 200, 200),
+    "accounts/login/": (200, 200, 200, 200, 200),
+    "accounts/logout/": (405, 405, 405, 405, 405),
+    "accounts/password_change/": (LOGIN, 200, 200, 200, 200),
+    "accounts/password_change/done/": (LOGIN, 200, 200, 200, 200),
+    "accounts/password_reset/": (200, 200, 200, 200, 200),
+    "accounts/password_reset/done/": (200, 200, 200, 200, 200),
+    "accounts/reset/<uidb64>/<token>/": (200, 200, 200, 200, 200),
+    "accounts/reset/done/": (200, 200, 200, 200, 200),
+    "admin/": (LOGIN, LOGIN, LOGIN, LOGIN, 200),
 }
 
 
@@ -57,8 +59,10 @@ def test_every_url_has_an_access_rule():
 def visitors(client, django_user_model, alice, bob, softmax):
     submission = submission_create(user=alice, challenge=softmax, code="x = 1\n", kind="run")
     admin = django_user_model.objects.create_superuser("root", "root@example.com", "root-password-1")
+    teacher = django_user_model.objects.create_user("teacher", "teacher@example.com", "teacher-password-1")
+    grant_instructor(teacher)
     values = {"slug": "softmax", "pk": str(submission.pk), "uidb64": "MQ", "token": "set-password"}
-    return values, {"anonymous": None, "owner": alice, "other": bob, "admin": admin}
+    return values, {"anonymous": None, "owner": alice, "other": bob, "instructor": teacher, "admin": admin}
 
 
 @pytest.mark.parametrize("route", sorted(EXPECTED))

@@ -1,0 +1,43 @@
+"""Roles: a learner is any signed-up user; an instructor holds the
+``challenges.author_challenges`` permission (members of the "Instructors"
+group do); an admin is a superuser, and may do all an instructor may."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+INSTRUCTORS_GROUP = "Instructors"
+INSTRUCTOR_PERMISSION = "challenges.author_challenges"
+
+
+def is_instructor(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(INSTRUCTOR_PERMISSION))
+
+
+def instructors_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
+    app_label, codename = INSTRUCTOR_PERMISSION.split(".")
+    group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group
+
+
+def grant_instructor(user) -> None:
+    user.groups.add(instructors_group())
+
+
+def instructor_required(view):
+    """Anonymous users go to the login page; signed-in learners get 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_instructor(request.user):
+            raise PermissionDenied("Instructors only.")
+        return view(request, *args, **kwargs)
+
+    return wrapped

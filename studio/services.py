@@ -1,0 +1,191 @@
+"""Writes for authoring: validation runs, publishing, regrades."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from challenges.models import Challenge, ChallengeVersion
+from challenges.services import challenge_make_current
+from grader.engine.judge import default_judge
+from grader.engine.validate import REFERENCE, validate_pack
+from grader.models import Submission
+from studio.models import Regrade, RegradeItem, Status, ValidationRun
+
+log = logging.getLogger(__name__)
+
+
+class PublishRefused(Exception):
+    pass
+
+
+def validation_request(*, version: ChallengeVersion, user) -> ValidationRun:
+    """Queue a validation of *version*; one already queued or running is reused."""
+    from studio.tasks import validate_version
+
+    pending = version.validations.filter(status__in=[Status.QUEUED, Status.RUNNING]).first()
+    if pending is not None:
+        return pending
+    run = ValidationRun.objects.create(version=version, requested_by=user)
+    transaction.on_commit(partial(validate_version.delay, run.pk))
+    return run
+
+
+def validation_execute(*, run_id: int) -> ValidationRun | None:
+    """Run a queued validation in the sandbox and store its table. Safe to call twice."""
+    claimed = ValidationRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, started=timezone.now()
+    )
+    if claimed != 1:
+        return None
+    run = ValidationRun.objects.select_related("version__challenge").get(pk=run_id)
+    pack = run.version.pack()
+    try:
+        v = validate_pack(pack, default_judge())
+    except Exception as exc:  # a pack that cannot even be loaded is a finding, not a crash
+        log.exception("validation %s could not run", run_id)
+        run.valid, run.problems = False, [f"the pack could not be validated: {type(exc).__name__}: {exc}"]
+    else:
+        run.valid, run.problems, run.tests = v.valid, v.problems, v.tests
+        run.runs = {
+            name: {
+                "verdict": result.verdict,
+                "description": "reference solution" if name == REFERENCE else pack.mutant_description(name),
+                "statuses": {t.name: t.status for t in result.tests},
+            }
+            for name, result in v.runs.items()
+        }
+    run.status, run.finished = Status.DONE, timezone.now()
+    run.save(update_fields=["valid", "problems", "tests", "runs", "status", "finished"])
+    log.info("validated %s: %s", run.version, "valid" if run.valid else "; ".join(run.problems))
+    return run
+
+
+def latest_validation(version: ChallengeVersion | None) -> ValidationRun | None:
+    return None if version is None else version.validations.order_by("-created").first()
+
+
+def challenge_publish(*, challenge: Challenge) -> ChallengeVersion:
+    """Make the latest content live, if it validates; the refusal names the fault."""
+    version = challenge.latest_version
+    if version is None:
+        raise PublishRefused("This challenge has no content yet.")
+    run = latest_validation(version)
+    if run is None or run.status != Status.DONE:
+        raise PublishRefused(
+            f"Version {version.number} has not been validated yet: press Validate and wait for the table."
+            if run is None
+            else f"Version {version.number} is still being validated; publish once the table is complete."
+        )
+    if not run.valid:
+        raise PublishRefused(f"Version {version.number} does not validate: " + "; ".join(run.problems))
+    with transaction.atomic():
+        if challenge.current_version_id != version.pk:
+            challenge_make_current(challenge, version)
+        challenge.published = True
+        challenge.save(update_fields=["published", "updated"])
+    return version
+
+
+def challenge_unpublish(*, challenge: Challenge) -> None:
+    challenge.published = False
+    challenge.save(update_fields=["published", "updated"])
+
+
+def regrade_start(*, challenge: Challenge, scope: str, user) -> Regrade:
+    """Regrade past Submits against the current version, in the background.
+
+    Only Submits graded against another version are taken, so running it twice
+    does no work twice; a regrade still in progress is returned, not doubled.
+    """
+    from studio.tasks import regrade_submission
+
+    version = challenge.current_version
+    with transaction.atomic():
+        Challenge.objects.select_for_update().filter(pk=challenge.pk).exists()  # one start at a time
+        running = challenge.regrades.filter(finished__isnull=True).first()
+        if running is not None:
+            return running
+        submits = Submission.objects.filter(
+            challenge=challenge, kind=Submission.Kind.SUBMIT, preview=False, status=Submission.Status.DONE
+        )
+        if scope == Regrade.Scope.LATEST:
+            latest = (
+                Submission.objects.filter(
+                    challenge=challenge, kind=Submission.Kind.SUBMIT, preview=False, user=OuterRef("user")
+                )
+                .order_by("-created")
+                .values("pk")[:1]
+            )
+            submits = submits.filter(pk=Subquery(latest))
+        submits = submits.exclude(version=version).values_list("pk", "version_id", "verdict", "score")
+        regrade = Regrade.objects.create(challenge=challenge, version=version, scope=scope, requested_by=user)
+        items = RegradeItem.objects.bulk_create(
+            RegradeItem(regrade=regrade, submission_id=pk, old_version_id=v, old_verdict=verdict, old_score=score)
+            for pk, v, verdict, score in submits
+        )
+        if not items:
+            regrade.finished = timezone.now()
+            regrade.save(update_fields=["finished"])
+        ids = list(regrade.items.values_list("pk", flat=True))
+        for pk in ids:
+            transaction.on_commit(partial(regrade_submission.delay, pk))
+    log.info("regrade %s: %d submissions of %s to v%d", regrade.pk, len(ids), challenge.slug, version.number)
+    return regrade
+
+
+def regrade_item_execute(*, item_id: int) -> RegradeItem | None:
+    """Grade one submission again and store its new result. Safe to call twice."""
+    claimed = RegradeItem.objects.filter(pk=item_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, started=timezone.now(), attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return None
+    item = RegradeItem.objects.select_related("regrade__version__challenge", "submission").get(pk=item_id)
+    submission, version = item.submission, item.regrade.version
+    result = default_judge().grade(version.pack(), submission.code, seed=submission.seed)
+    with transaction.atomic():
+        mine = RegradeItem.objects.filter(pk=item.pk, status=Status.RUNNING, attempts=item.attempts)
+        if not mine.update(status=Status.DONE, new_verdict=result.verdict, new_score=result.score):
+            return None  # the sweeper handed it to another worker meanwhile
+        Submission.objects.filter(pk=submission.pk).update(
+            version=version, verdict=result.verdict, score=result.score, tests=[t.__dict__ for t in result.tests],
+            stdout=result.stdout, error=result.error, error_line=result.error_line, duration_ms=result.duration_ms,
+            finished=timezone.now(),
+        )  # fmt: skip
+        if not item.regrade.items.exclude(status=Status.DONE).exists():
+            Regrade.objects.filter(pk=item.regrade_id, finished__isnull=True).update(finished=timezone.now())
+    item.refresh_from_db()
+    return item
+
+
+def studio_sweep() -> dict[str, int]:
+    """Re-enqueue validations and regrade items whose worker died or whose
+    message was lost, like ``submission_sweep`` does for submissions."""
+    from studio.tasks import regrade_submission, validate_version
+
+    now = timezone.now()
+    stuck_running = now - timedelta(seconds=settings.GRADER_STUCK_RUNNING_SECONDS * 10)  # validations run long
+    stuck_queued = now - timedelta(seconds=settings.GRADER_STUCK_QUEUED_SECONDS)
+    counts = {"validations": 0, "regrade items": 0}
+    lost = Q(status=Status.RUNNING, started__lt=stuck_running) | Q(status=Status.QUEUED, enqueued__lt=stuck_queued)
+    for pk in ValidationRun.objects.filter(lost).values_list("pk", flat=True)[:100]:
+        if ValidationRun.objects.filter(lost, pk=pk).update(status=Status.QUEUED, enqueued=now):
+            transaction.on_commit(partial(validate_version.delay, pk))
+            counts["validations"] += 1
+    lost = Q(status=Status.RUNNING, started__lt=now - timedelta(seconds=settings.GRADER_STUCK_RUNNING_SECONDS)) | Q(
+        status=Status.QUEUED, enqueued__lt=stuck_queued
+    )
+    for pk in RegradeItem.objects.filter(lost).values_list("pk", flat=True)[:500]:
+        if RegradeItem.objects.filter(lost, pk=pk).update(status=Status.QUEUED, enqueued=now):
+            transaction.on_commit(partial(regrade_submission.delay, pk))
+            counts["regrade items"] += 1
+    if any(counts.values()):
+        log.warning("sweeper re-enqueued %(validations)d validations and %(regrade items)d regrade items", counts)
+    return counts
