@@ -5,10 +5,10 @@ from challenges.models import Challenge, ChallengeVersion
 
 @admin.register(Challenge)
 class ChallengeAdmin(admin.ModelAdmin):
-    list_display = ("slug", "title", "difficulty", "published", "current_version", "updated")
+    list_display = ("slug", "title", "difficulty", "published", "current_version", "draft_version", "updated")
     list_filter = ("difficulty", "published")
     search_fields = ("slug", "title")
-    readonly_fields = ("current_version", "created", "updated")
+    readonly_fields = ("current_version", "draft_version", "created", "updated")
 
 
 @admin.register(ChallengeVersion)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from challenges.models import Challenge, ChallengeVersion
-from grader.engine.pack import Pack, PackError, load_pack
+from grader.engine.pack import Pack, PackError, load_pack, write_pack
 
 
 def _new_version(challenge: Challenge, pack: Pack, author, change_note: str) -> ChallengeVersion:
@@ -50,6 +50,11 @@ def challenge_import_pack(
         current = challenge.current_version
         if current is not None and current.content_hash == pack.content_hash():
             return challenge, False
+        draft = challenge.draft_version
+        if draft is not None and draft.content_hash == pack.content_hash():
+            # the draft, exported and imported back: publish it rather than duplicate it
+            challenge_make_current(challenge, draft)
+            return challenge, True
         challenge_make_current(challenge, _new_version(challenge, pack, author, change_note))
     return challenge, True
 
@@ -101,3 +106,19 @@ def challenge_import_folders(
         raise PackError(", ".join(map(str, paths)), f"slug {duplicates[0]!r} appears in more than one pack")
     with transaction.atomic():
         return [challenge_import_pack(pack=p, author=author, publish=publish) for p in packs]
+
+
+def challenge_export(*, challenge: Challenge, folder: str | Path, latest: bool = False) -> Path:
+    """Write *challenge* as the pack folder *folder*/<slug>/: its current version,
+    or with *latest* its unpublished draft when it has one. ``import_challenges``
+    reads the folder back to the same content, so it makes no new version."""
+    version = challenge.latest_version if latest else challenge.current_version
+    if version is None:
+        raise PackError(challenge.slug, "has no current version yet, only a draft")
+    pack = version.pack()
+    target = Path(folder) / challenge.slug
+    # A mutant deleted since an earlier export into the same folder would come back on import.
+    for stale in sorted(target.glob("mutants/*.py")):
+        if stale.stem not in pack.mutants:
+            stale.unlink()
+    return write_pack(pack, target)

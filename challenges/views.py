@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from challenges.models import Challenge
 from challenges.rendering import render_markdown, sample_test_sources
@@ -46,6 +47,9 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "version": version,
         "statement_html": render_markdown(version.statement),
         "sample_tests": sample_test_sources(version.tests),
+        "run_url": reverse("grader:run", args=[slug]),
+        "submit_url": reverse("grader:submit", args=[slug]),
+        "draft_url": reverse("grader:draft", args=[slug]),
     }
     if request.user.is_authenticated:
         progress = challenge_progress(user=request.user, challenge=challenge)

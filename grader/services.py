@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -82,8 +85,36 @@ def submission_create(*, user, challenge: Challenge, code: str, kind: str, previ
             user=user, challenge=challenge, version=version, code=code, kind=kind, preview=preview,
             seed=secrets.randbits(32),
         )  # fmt: skip
-        transaction.on_commit(lambda: grade_submission.delay(submission.pk))
+        # robust: the row is committed whatever the broker says; if the message
+        # is lost here, the sweeper sends it again (a Submit is not an error page)
+        transaction.on_commit(lambda: grade_submission.delay(submission.pk), robust=True)
     return submission
+
+
+T = TypeVar("T")
+DATABASE_PATIENCE_SECONDS = 60  # how long a claimed grading waits for the database to come back
+
+
+def _despite_database_outage(step: Callable[[], T], submission_id: int) -> T:
+    """Run a database *step* of a grading already claimed, retrying while the
+    database is unreachable. Retrying the whole task would not help: the claim
+    is taken, so the retry would find nothing queued and leave the submission
+    running until the sweeper's bound."""
+    deadline, pause = time.monotonic() + DATABASE_PATIENCE_SECONDS, 0.25
+    while True:
+        try:
+            return step()
+        except (OperationalError, InterfaceError) as exc:
+            if time.monotonic() + pause > deadline:
+                raise
+            first_line = (str(exc).strip().splitlines() or [""])[0]
+            log.warning(
+                "submission %s: the database did not answer (%s: %s); trying again in %.2f s",
+                submission_id, type(exc).__name__, first_line, pause,
+            )  # fmt: skip
+            connection.close()  # a dropped connection is not reused; the next query opens a new one
+            time.sleep(pause)
+            pause = min(pause * 2, 4.0)
 
 
 def submission_grade(*, submission_id: int) -> Submission | None:
@@ -98,7 +129,9 @@ def submission_grade(*, submission_id: int) -> Submission | None:
     if claimed != 1:
         log.info("submission %s: not queued, nothing to grade", submission_id)
         return None
-    submission = Submission.objects.select_related("version__challenge").get(pk=submission_id)
+    submission = _despite_database_outage(
+        lambda: Submission.objects.select_related("version__challenge").get(pk=submission_id), submission_id
+    )
     result = default_judge().grade(
         submission.version.pack(),
         submission.code,
@@ -119,7 +152,7 @@ def submission_grade(*, submission_id: int) -> Submission | None:
     # Only the grading that still owns the submission stores: if the sweeper
     # handed it to another worker meanwhile, one result is kept, not two.
     mine = Submission.objects.filter(pk=submission.pk, status=Submission.Status.RUNNING, attempts=submission.attempts)
-    if mine.update(**fields) != 1:
+    if _despite_database_outage(lambda: mine.update(**fields), submission.pk) != 1:
         log.warning("submission %s: taken over while grading; result dropped", submission.pk)
         return None
     for name, value in fields.items():
@@ -127,7 +160,7 @@ def submission_grade(*, submission_id: int) -> Submission | None:
     wait_ms = (submission.started - submission.created).total_seconds() * 1000
     log.info(
         "graded submission=%s challenge=%s kind=%s verdict=%s score=%.3f queue_wait_ms=%.0f grading_ms=%.0f",
-        submission.pk, submission.challenge.slug, submission.kind, submission.verdict, submission.score,
+        submission.pk, submission.version.challenge.slug, submission.kind, submission.verdict, submission.score,
         wait_ms, submission.duration_ms,
     )  # fmt: skip
     return submission

@@ -7,6 +7,7 @@ from celery import shared_task
 from celery.signals import worker_process_init, worker_ready, worker_shutdown
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from grader.engine import judge
 from grader.services import submission_grade, submission_sweep, worker_heartbeat
@@ -36,6 +37,9 @@ def housekeeping_once(name: str) -> None:
         studio_sweep()
     except (OperationalError, InterfaceError):
         log.warning("housekeeping: the database did not answer; trying again later")
+    except KombuOperationalError:
+        # the broker is away: what was not re-sent is still queued in the database
+        log.warning("housekeeping: the broker did not answer; trying again later")
 
 
 @worker_ready.connect

@@ -28,8 +28,8 @@ TEXT_FILES = {
 }
 DIFFICULTIES = ("easy", "medium", "hard")
 _KEYS = {"slug", "title", "difficulty", "tags", "functions", "points", "limits"}
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_MUTANT_NAME = re.compile(r"^[a-z0-9_]+$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MUTANT_NAME_PATTERN = re.compile(r"^[a-z0-9_]+$")
 
 
 class PackError(Exception):
@@ -109,7 +109,7 @@ def parse_config(text: str, file: str = "challenge.toml") -> dict:
         return raw[key]
 
     slug = want(
-        "slug", lambda v: isinstance(v, str) and _SLUG.match(v) and len(v) <= 64, "lowercase words joined by '-'"
+        "slug", lambda v: isinstance(v, str) and SLUG_PATTERN.match(v) and len(v) <= 64, "lowercase words joined by '-'"
     )
     title = want("title", lambda v: isinstance(v, str) and 0 < len(v.strip()) <= 120, "a non-empty string")
     difficulty = want("difficulty", lambda v: v in DIFFICULTIES, f"one of {', '.join(DIFFICULTIES)}")
@@ -172,7 +172,7 @@ def load_pack(folder: str | Path) -> Pack:
     mutant_dir = folder / "mutants"
     if mutant_dir.is_dir():
         for path in sorted(mutant_dir.glob("*.py")):
-            if not _MUTANT_NAME.match(path.stem):
+            if not MUTANT_NAME_PATTERN.match(path.stem):
                 raise PackError(str(path), "mutant file names use lowercase letters, digits and '_'")
             mutants[path.stem] = read(f"mutants/{path.name}")
     pack = Pack(**config, **texts, mutants=mutants)

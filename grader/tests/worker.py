@@ -17,6 +17,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+import grader.tasks  # noqa: F401
+import studio.tasks  # noqa: F401  (every task defined before app.close() below takes the app off Celery's list of apps)
 from config.celery import app as celery_app
 from conftest import require
 from grader.models import Submission
@@ -24,12 +26,14 @@ from grader.models import Submission
 ROOT = Path(settings.BASE_DIR)
 
 
-def _database_url() -> str:
+def _database_url(port: int | None = None) -> str:
+    """The test database as a URL for another process; *port* to reach
+    PostgreSQL through something else (a proxy) on this machine."""
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
     user = db["USER"] or "postgres"
-    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{port or db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _redis_answers(url: str) -> bool:
@@ -72,8 +76,9 @@ def _descendants(pid: int) -> list[int]:
 class WorkerProcess:
     """``celery worker`` as a subprocess, on the test database and queue."""
 
-    def __init__(self, queue: str, queue_dir: Path | None, log: Path, **env: str) -> None:
+    def __init__(self, queue: str, queue_dir: Path | None, log: Path, concurrency: int = 1, **env: str) -> None:
         self.log = log
+        self.name = f"{queue}-{uuid.uuid4().hex[:6]}@localhost"  # its own name: several may run at once
         env = {
             **os.environ,
             "DATABASE_URL": _database_url(),
@@ -85,9 +90,14 @@ class WorkerProcess:
             env["CELERY_FILESYSTEM_DIR"] = str(queue_dir)
         self._log = open(log, "a")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "1", "-Q", queue, "--loglevel", "INFO"],
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", str(concurrency), "-Q", queue,
+             "-n", self.name, "--loglevel", "INFO"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
+
+    def wait_ready(self, seconds: float = 60) -> None:
+        """Until the worker consumes (its log says so), or fail with the log."""
+        wait_for_log(self.log, f"{self.name} ready.", seconds=seconds)
 
     def kill(self) -> None:
         """SIGKILL the worker and every process under it at once, as a crash would."""
@@ -147,6 +157,15 @@ def _shared_worker(broker_for_tests, tmp_path_factory):
 def worker(_shared_worker, transactional_db) -> Path:
     """A running worker grading this test's submissions; its log file."""
     return _shared_worker.log
+
+
+def wait_for_log(log: Path, text: str, seconds: float = 60, count: int = 1) -> None:
+    """Until *text* appears *count* times in *log*, or fail showing the log's end."""
+    deadline = time.monotonic() + seconds
+    while log.read_text().count(text) < count:
+        if time.monotonic() > deadline:
+            pytest.fail(f"{text!r} not seen {count} times in {log.name} after {seconds} s:\n{log.read_text()[-4000:]}")
+        time.sleep(0.05)  # polling a file with a deadline
 
 
 def wait_until_done(pk: int, log: Path, seconds: float = 90) -> Submission:

@@ -39,6 +39,7 @@
 
     async function save() {
       timer = null;
+      if (!draftUrl) return; // a preview keeps no draft
       const code = textarea.value;
       if (code === saved || saving) return;
       saving = true;
@@ -66,6 +67,7 @@
     }
 
     function changed() {
+      if (!draftUrl) return;
       if (timer) clearTimeout(timer);
       timer = setTimeout(save, SAVE_DELAY_MS);
       show("Unsaved changes");
@@ -90,7 +92,15 @@
         if (timer) clearTimeout(timer);
         timer = null;
         saved = textarea.value;
-        show("Saved with your " + (e.detail.elt === runButton ? "run" : "submission"), "ok");
+        if (draftUrl) show("Saved with your " + (e.detail.elt === runButton ? "run" : "submission"), "ok");
+      }
+    });
+    // Refused as too large or not text: the server saved nothing, so say so
+    // (the answer itself explains why) and keep warning on leaving.
+    document.body.addEventListener("htmx:afterRequest", (e) => {
+      if ((e.detail.elt === runButton || e.detail.elt === submitButton) && [400, 413].includes(e.detail.xhr.status)) {
+        saved = null;
+        if (draftUrl) show("Not saved: too large or not text", "error");
       }
     });
     // The request that was to save the code failed: the draft may not be saved
@@ -110,7 +120,7 @@
       notSavedAfterAll();
     });
     window.addEventListener("beforeunload", (e) => {
-      if (textarea.value !== saved) e.preventDefault();
+      if (draftUrl && textarea.value !== saved) e.preventDefault();
     });
   }
 

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.roles import grant_instructor
 from grader.services import submission_create
+from studio.models import Regrade, ValidationRun
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,23 @@ EXPECTED = {
     "accounts/reset/<uidb64>/<token>/": (200, 200, 200, 200, 200),
     "accounts/reset/done/": (200, 200, 200, 200, 200),
     "admin/": (LOGIN, LOGIN, LOGIN, LOGIN, 200),
+    "studio/": (LOGIN, 403, 403, 200, 200),
+    "studio/new/": (LOGIN, 403, 403, 200, 200),
+    "studio/markdown/": (LOGIN, 403, 403, 405, 405),
+    "studio/validations/<int:pk>/": (LOGIN, 403, 403, 200, 200),
+    "studio/regrades/<int:pk>/": (LOGIN, 403, 403, 200, 200),
+    "studio/<slug:slug>/": (LOGIN, 403, 403, 200, 200),
+    "studio/<slug:slug>/validate/": (LOGIN, 403, 403, 405, 405),
+    "studio/<slug:slug>/publish/": (LOGIN, 403, 403, 405, 405),
+    "studio/<slug:slug>/unpublish/": (LOGIN, 403, 403, 405, 405),
+    "studio/<slug:slug>/versions/": (LOGIN, 403, 403, 200, 200),
+    "studio/<slug:slug>/regrade/": (LOGIN, 403, 403, 405, 405),
+    "studio/<slug:slug>/preview/": (LOGIN, 403, 403, 200, 200),
+    "studio/<slug:slug>/preview/run/": (LOGIN, 403, 403, 405, 405),
+    "studio/<slug:slug>/preview/submit/": (LOGIN, 403, 403, 405, 405),
 }
+# routes whose <pk> is not a submission's: the object the fixture made for them
+PK_OF = {"studio/validations/": "validation", "studio/regrades/": "regrade"}
 
 
 def routes(resolver=None, prefix=""):
@@ -62,6 +79,8 @@ def visitors(client, django_user_model, alice, bob, softmax):
     teacher = django_user_model.objects.create_user("teacher", "teacher@example.com", "teacher-password-1")
     grant_instructor(teacher)
     values = {"slug": "softmax", "pk": str(submission.pk), "uidb64": "MQ", "token": "set-password"}
+    values["validation"] = str(ValidationRun.objects.create(version=softmax.current_version).pk)
+    values["regrade"] = str(Regrade.objects.create(challenge=softmax, version=softmax.current_version).pk)
     return values, {"anonymous": None, "owner": alice, "other": bob, "instructor": teacher, "admin": admin}
 
 
@@ -69,6 +88,9 @@ def visitors(client, django_user_model, alice, bob, softmax):
 def test_each_url_answers_each_visitor_as_expected(client, visitors, route):
     values, users = visitors
     path = "/" + route
+    for prefix, name in PK_OF.items():
+        if route.startswith(prefix):
+            path = path.replace("<int:pk>", values[name])
     for name, value in values.items():
         for converter in ("slug", "int", "str", ""):
             path = path.replace(f"<{converter}:{name}>" if converter else f"<{name}>", value)

@@ -1,0 +1,154 @@
+"""Regrading past Submits after a test is tightened, and previewing as a learner."""
+
+import pytest
+
+from challenges.models import Challenge
+from grader.models import Submission
+from grader.selectors import challenge_progress
+from grader.services import submission_create, submission_grade
+from studio.models import Regrade, RegradeItem
+from studio.selectors import regrade_progress
+from studio.services import regrade_item_execute, regrade_start
+from studio.tests.conftest import ABS_DOUBLE, pack_fields
+from studio.tests.test_authoring import validate_now
+
+pytestmark = pytest.mark.django_db
+
+CORRECT = "def double(x):\n    return 2 * x\n"
+TRIPLE = "def double(x):\n    return 3 * x\n"
+
+
+def publish(teacher, teacher_client, capture, **fields) -> Challenge:
+    """Save, validate and publish the double challenge with *fields*."""
+    url = "/studio/double/" if Challenge.objects.filter(slug="double").exists() else "/studio/new/"
+    teacher_client.post(url, pack_fields(**fields))
+    challenge = Challenge.objects.get(slug="double")
+    assert validate_now(challenge, teacher, capture).valid
+    teacher_client.post("/studio/double/publish/")
+    challenge.refresh_from_db()
+    return challenge
+
+
+def graded_submit(user, challenge, code, capture) -> Submission:
+    with capture(execute=False):
+        submission = submission_create(user=user, challenge=challenge, code=code, kind="submit")
+    return submission_grade(submission_id=submission.pk)
+
+
+def run_regrade(challenge, scope, user, capture) -> Regrade:
+    """Start a regrade as the button does, then run its items here instead of in workers."""
+    with capture(execute=False) as callbacks:
+        regrade = regrade_start(challenge=challenge, scope=scope, user=user)
+    assert len(callbacks) == regrade.items.count()
+    for item in regrade.items.all():
+        regrade_item_execute(item_id=item.pk)
+    regrade.refresh_from_db()
+    return regrade
+
+
+@pytest.fixture
+def graded(teacher, teacher_client, alice, bob, django_user_model, django_capture_on_commit_callbacks):
+    """double v1 (tests with positive numbers only), three learners' Submits graded against it."""
+    capture = django_capture_on_commit_callbacks
+    challenge = publish(teacher, teacher_client, capture)
+    carol = django_user_model.objects.create_user("carol", "carol@example.com", "carol-password-1")
+    first = graded_submit(alice, challenge, TRIPLE, capture)
+    subs = {
+        "alice": graded_submit(alice, challenge, ABS_DOUBLE, capture),
+        "bob": graded_submit(bob, challenge, CORRECT, capture),
+        "carol": graded_submit(carol, challenge, TRIPLE, capture),
+    }
+    assert [s.verdict for s in subs.values()] == ["passed", "passed", "failed"]
+    # the author tightens the hidden test with a negative number: abs_double now fails it
+    mutant = {"mutants-1-name": "abs_double", "mutants-1-code": ABS_DOUBLE}
+    challenge = publish(teacher, teacher_client, capture, tighten=True, **mutant)
+    assert challenge.current_version.number == 2
+    return challenge, subs, first
+
+
+def test_a_regrade_after_a_tightened_test_changes_verdicts_and_reports_them(
+    graded, teacher, teacher_client, django_capture_on_commit_callbacks
+):
+    challenge, subs, first = graded
+    regrade = run_regrade(challenge, Regrade.Scope.LATEST, teacher, django_capture_on_commit_callbacks)
+    assert regrade.finished is not None
+    assert sorted(regrade.items.values_list("submission_id", flat=True)) == sorted(s.pk for s in subs.values())
+
+    alice_submit = Submission.objects.get(pk=subs["alice"].pk)
+    assert (alice_submit.verdict, alice_submit.version.number, alice_submit.status) == ("failed", 2, "done")
+    assert Submission.objects.get(pk=first.pk).version.number == 1  # not her latest: left alone
+    assert Submission.objects.get(pk=subs["bob"].pk).verdict == "passed"
+
+    progress = regrade_progress(regrade)
+    assert (progress["total"], progress["done"], progress["changed"], progress["learners_changed"]) == (3, 3, 1, 1)
+    [change] = progress["transitions"]
+    assert (change["old"], change["new"], [i.submission_id for i in change["items"]]) == (
+        "passed", "failed", [subs["alice"].pk]
+    )  # fmt: skip
+
+    page = teacher_client.get(f"/studio/regrades/{regrade.pk}/")
+    assert b"1 learner</strong> changed verdict" in page.content
+    assert f"/submissions/{subs['alice'].pk}/".encode() in page.content
+
+
+def test_a_second_regrade_does_no_work_twice(graded, teacher, django_capture_on_commit_callbacks):
+    challenge, subs, first = graded
+    run_regrade(challenge, Regrade.Scope.LATEST, teacher, django_capture_on_commit_callbacks)
+    again = run_regrade(challenge, Regrade.Scope.LATEST, teacher, django_capture_on_commit_callbacks)
+    assert again.items.count() == 0 and again.finished is not None
+    # every Submit: only the one not regraded yet remains
+    everything = run_regrade(challenge, Regrade.Scope.ALL, teacher, django_capture_on_commit_callbacks)
+    assert list(everything.items.values_list("submission_id", flat=True)) == [first.pk]
+
+
+def test_a_regrade_in_progress_is_returned_not_doubled(graded, teacher, django_capture_on_commit_callbacks):
+    challenge, subs, first = graded
+    with django_capture_on_commit_callbacks(execute=False):
+        one = regrade_start(challenge=challenge, scope=Regrade.Scope.LATEST, user=teacher)
+        two = regrade_start(challenge=challenge, scope=Regrade.Scope.ALL, user=teacher)
+    assert one.pk == two.pk and RegradeItem.objects.count() == 3
+
+
+def test_a_regrade_item_is_graded_once_even_if_its_message_comes_twice(
+    graded, teacher, django_capture_on_commit_callbacks
+):
+    challenge, subs, first = graded
+    with django_capture_on_commit_callbacks(execute=False):
+        regrade = regrade_start(challenge=challenge, scope=Regrade.Scope.LATEST, user=teacher)
+    item = regrade.items.first()
+    assert regrade_item_execute(item_id=item.pk) is not None
+    assert regrade_item_execute(item_id=item.pk) is None
+    assert RegradeItem.objects.get(pk=item.pk).attempts == 1
+
+
+def test_the_regrade_button_starts_one_and_shows_its_progress(graded, teacher_client):
+    challenge, subs, first = graded
+    response = teacher_client.post("/studio/double/regrade/", {"scope": "latest"})
+    regrade = Regrade.objects.get()
+    assert response["Location"] == f"/studio/regrades/{regrade.pk}/"
+    page = teacher_client.get(response["Location"])
+    assert b"0 of 3 submissions regraded" in page.content and b'hx-get="/studio/regrades/' in page.content
+
+
+def test_a_preview_grades_the_draft_and_counts_in_no_score(teacher, teacher_client, django_capture_on_commit_callbacks):
+    teacher_client.post("/studio/new/", pack_fields())  # a draft only: not published
+    page = teacher_client.get("/studio/double/preview/")
+    assert page.status_code == 200 and b"Preview of version 1" in page.content
+    assert b'action="/studio/double/preview/submit/"' in page.content and b"data-draft-url" not in page.content
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = teacher_client.post("/studio/double/preview/submit/", {"code": CORRECT}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    submission = Submission.objects.get()
+    assert submission.preview and submission.version.number == 1
+    done = submission_grade(submission_id=submission.pk)
+    assert done.verdict == "passed"
+    challenge = Challenge.objects.get(slug="double")
+    progress = challenge_progress(user=teacher, challenge=challenge)
+    assert progress["attempts"] == 0 and not progress["solved"] and list(progress["history"]) == []
+    assert not teacher.drafts.exists()
+
+
+def test_learners_cannot_preview(alice_client, softmax):
+    assert alice_client.get("/studio/softmax/preview/").status_code == 403
+    assert alice_client.post("/studio/softmax/preview/submit/", {"code": "x = 1"}).status_code == 403
