@@ -199,6 +199,8 @@ GRADER_RATE_WINDOW = envint("GRADER_RATE_WINDOW", 600)  # ... per this many seco
 # claiming it, or running this long (longer than the task's hard time limit).
 GRADER_STUCK_QUEUED_SECONDS = envint("GRADER_STUCK_QUEUED_SECONDS", 120)
 GRADER_STUCK_RUNNING_SECONDS = envint("GRADER_STUCK_RUNNING_SECONDS", CELERY_TASK_TIME_LIMIT + 30)
+# a validation grades the reference and every mutant, so it may take far longer than one grading
+GRADER_VALIDATION_TIME_LIMIT = envint("GRADER_VALIDATION_TIME_LIMIT", 1800)
 GRADER_HOUSEKEEPING_SECONDS = envint("GRADER_HOUSEKEEPING_SECONDS", 15)  # heartbeat and sweep, in each worker
 # A little above the code limit, so an oversized paste gets the friendly message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)

@@ -18,6 +18,12 @@ def _words(value: str) -> list[str]:
     return [w.strip() for w in value.split(",") if w.strip()]
 
 
+def _lf(value):
+    """Browsers send a textarea's lines ending in CRLF; packs on disk read back
+    with LF, so an exported and re-imported pack keeps the same content hash."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 def _limit(name: str, label: str, help_text: str) -> forms.FloatField:
     low, high = Limits.BOUNDS[name]
     return forms.FloatField(label=label, min_value=low, max_value=high, help_text=help_text)
@@ -83,7 +89,8 @@ class ChallengeForm(forms.Form):
 
     def to_pack(self, mutants: dict[str, str]) -> Pack | None:
         """The pack these fields make, or None with the fault added to the form."""
-        d = self.cleaned_data
+        d = {k: _lf(v) for k, v in self.cleaned_data.items()}
+        mutants = {name: _lf(code) for name, code in mutants.items()}
         limits = Limits(time_per_test=d["time_per_test"], time_total=d["time_total"], memory_mb=d["memory_mb"])
         pack = Pack(
             slug=d["slug"], title=d["title"].strip(), difficulty=d["difficulty"], tags=tuple(d["tags"]),

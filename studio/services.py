@@ -171,7 +171,7 @@ def studio_sweep() -> dict[str, int]:
     from studio.tasks import regrade_submission, validate_version
 
     now = timezone.now()
-    stuck_running = now - timedelta(seconds=settings.GRADER_STUCK_RUNNING_SECONDS * 10)  # validations run long
+    stuck_running = now - timedelta(seconds=settings.GRADER_VALIDATION_TIME_LIMIT + 30)
     stuck_queued = now - timedelta(seconds=settings.GRADER_STUCK_QUEUED_SECONDS)
     counts = {"validations": 0, "regrade items": 0}
     lost = Q(status=Status.RUNNING, started__lt=stuck_running) | Q(status=Status.QUEUED, enqueued__lt=stuck_queued)

@@ -172,7 +172,7 @@ def env_reads(path: Path) -> dict[str, tuple[str, ast.expr | None]]:
 def runtime_modules() -> list[Path]:
     """The deployed app's modules: settings and every app, without tests, benchmarks and challenge packs."""
     paths = []
-    for package in ("config", "accounts", "challenges", "grader"):
+    for package in ("config", "accounts", "challenges", "grader", "studio", "gradebook"):
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).parts
             if "tests" in parts or "migrations" in parts or "library" in parts or path.name.startswith("bench"):

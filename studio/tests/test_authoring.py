@@ -165,3 +165,13 @@ def test_the_studio_lists_every_challenge_with_its_state(teacher_client, softmax
     rows = {c.slug: c for c in page.context["challenges"]}
     assert rows["double"].draft_version.number == 1 and not rows["double"].published
     assert rows["softmax"].current_version.number == 1 and rows["softmax"].validation is None
+
+
+def test_line_endings_from_the_browser_are_stored_as_in_a_pack_file(teacher_client):
+    crlf = {k: v.replace("\n", "\r\n") for k, v in pack_fields().items()}
+    teacher_client.post("/studio/new/", crlf)
+    version = ChallengeVersion.objects.get()
+    assert "\r" not in version.tests + version.solution + version.mutants["triple"]
+    assert version.content_hash == version.pack().content_hash()
+    teacher_client.post("/studio/double/", pack_fields())  # the same content with LF: no new version
+    assert ChallengeVersion.objects.count() == 1

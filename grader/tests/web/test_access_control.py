@@ -51,6 +51,8 @@ EXPECTED = {
     "studio/<slug:slug>/preview/": (LOGIN, 403, 403, 200, 200),
     "studio/<slug:slug>/preview/run/": (LOGIN, 403, 403, 405, 405),
     "studio/<slug:slug>/preview/submit/": (LOGIN, 403, 403, 405, 405),
+    "studio/upload/": (LOGIN, 403, 403, 200, 200),
+    "studio/<slug:slug>/export.zip": (LOGIN, 403, 403, 200, 200),
 }
 # routes whose <pk> is not a submission's: the object the fixture made for them
 PK_OF = {"studio/validations/": "validation", "studio/regrades/": "regrade"}

@@ -18,11 +18,15 @@ class Command(BaseCommand):
         if User.objects.exists():
             self.stdout.write("users exist already: no demo users created")
             return
-        for username, variable in (("admin", "DEMO_ADMIN_PASSWORD"), ("instructor", "DEMO_INSTRUCTOR_PASSWORD")):
-            password = os.environ.get(variable) or secrets.token_urlsafe(12)
+        given = {
+            "admin": os.environ.get("DEMO_ADMIN_PASSWORD"),
+            "instructor": os.environ.get("DEMO_INSTRUCTOR_PASSWORD"),
+        }
+        for username, preset in given.items():
+            password = preset or secrets.token_urlsafe(12)
             if username == "admin":
                 User.objects.create_superuser(username, "admin@example.com", password)
             else:
                 grant_instructor(User.objects.create_user(username, "instructor@example.com", password))
-            shown = f"from {variable}" if os.environ.get(variable) else password
+            shown = f"from DEMO_{username.upper()}_PASSWORD" if preset else password
             self.stdout.write(f"demo {username}: username {username!r}, password {shown}")

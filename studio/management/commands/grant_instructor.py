@@ -10,7 +10,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("usernames", nargs="+", metavar="USERNAME")
 
-    def handle(self, *usernames, **options):
+    def handle(self, *args, **options):
+        usernames = options["usernames"]
         User = get_user_model()
         users = {u.username: u for u in User.objects.filter(username__in=usernames)}
         missing = [name for name in usernames if name not in users]
