@@ -5,6 +5,7 @@
 
   const SAVE_DELAY_MS = 800;
   const RETRY_MS = 3000;
+  const POLL_RETRY_MS = 1000;
 
   function typeset(root) {
     if (!window.katex) return;
@@ -109,12 +110,27 @@
       saved = null;
       changed();
     }
-    document.body.addEventListener("htmx:sendError", () => {
+    // A result poll that fails is tried again: the grading goes on regardless,
+    // and a blip in the connection must not leave the panel stuck.
+    function retryPoll(e) {
+      const elt = e.detail.elt;
+      const url = elt && elt.id === "result" ? elt.getAttribute("hx-get") : null;
+      if (!url) return false;
+      const state = elt.querySelector(".state");
+      if (state && !state.querySelector(".retrying")) {
+        state.insertAdjacentHTML("beforeend", ' <span class="retrying">(connection lost; retrying…)</span>');
+      }
+      setTimeout(() => window.htmx.ajax("GET", url, { source: elt, target: elt, swap: "outerHTML" }), POLL_RETRY_MS);
+      return true;
+    }
+    document.body.addEventListener("htmx:sendError", (e) => {
+      if (retryPoll(e)) return;
       document.getElementById("result").innerHTML =
         '<p class="refused-message">The server could not be reached. Your code is still here; try again.</p>';
       notSavedAfterAll();
     });
     document.body.addEventListener("htmx:responseError", (e) => {
+      if (retryPoll(e)) return;
       document.getElementById("result").innerHTML =
         '<p class="refused-message">The server failed (' + e.detail.xhr.status + '). Your code is still here; try again.</p>';
       notSavedAfterAll();

@@ -200,3 +200,30 @@ def test_a_run_that_cannot_reach_the_server_saves_the_draft_after_all(learner_pa
     expect(page.locator("#save-state")).to_have_text("Saved")
     assert Draft.objects.get(user=alice, challenge=softmax).code == "x = 1  # written offline\n"
     assert not Submission.objects.exists()
+
+
+def test_a_result_poll_that_fails_is_tried_again_until_the_verdict(learner_page, worker, softmax):
+    page = learner_page
+    failures = []
+
+    def flaky(route):
+        if len(failures) < 2:  # the first two polls are lost on the way
+            failures.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/submissions/*/result/", flaky)
+    set_editor_text(page, softmax.current_version.solution)
+    page.locator("#submit-button").click()
+    verdict(page, worker, "passed")
+    assert len(failures) == 2
+
+
+def test_code_refused_as_too_large_is_not_shown_as_saved(learner_page, alice, softmax):
+    page = learner_page
+    set_editor_text(page, "#" * (64 * 1024 + 10) + "\n")
+    page.locator("#submit-button").click()
+    expect(page.locator("#result")).to_contain_text("the limit is 64 KiB")
+    expect(page.locator("#save-state")).to_contain_text("Not saved")
+    assert not Submission.objects.exists()
