@@ -50,3 +50,19 @@ def bob(db, django_user_model):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+@pytest.fixture
+def teacher(db, django_user_model):
+    """An instructor."""
+    from accounts.roles import grant_instructor
+
+    user = django_user_model.objects.create_user("teacher", "teacher@example.com", "teacher-password-1")
+    grant_instructor(user)
+    return user
+
+
+@pytest.fixture
+def teacher_client(client, teacher):
+    client.force_login(teacher)
+    return client

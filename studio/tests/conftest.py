@@ -1,6 +1,5 @@
 import pytest
 
-from accounts.roles import grant_instructor
 from grader.tests.worker import _shared_worker, broker_for_tests, worker  # noqa: F401  (fixtures for the tests below)
 
 TESTS = """import numpy as np
@@ -41,19 +40,6 @@ def pack_fields(**changes) -> dict:
 
 # Right for positive inputs only: passes the loose tests, fails once a test uses a negative number.
 ABS_DOUBLE = "import numpy as np\ndef double(x):\n    return 2 * np.abs(x)\n"
-
-
-@pytest.fixture
-def teacher(db, django_user_model):
-    user = django_user_model.objects.create_user("teacher", "teacher@example.com", "teacher-password-1")
-    grant_instructor(user)
-    return user
-
-
-@pytest.fixture
-def teacher_client(client, teacher):
-    client.force_login(teacher)
-    return client
 
 
 @pytest.fixture

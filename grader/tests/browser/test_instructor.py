@@ -2,6 +2,11 @@
 passing mutant, fix the test, validate, publish; a learner solves it; the
 gradebook shows the score and its CSV download contains it."""
 
+import csv
+import io
+from pathlib import Path
+
+from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.roles import grant_instructor
@@ -59,10 +64,24 @@ def test_an_instructor_authors_validates_and_publishes_and_a_learner_solves_it(
     page.screenshot(path=ARTIFACTS / "instructor-published.png", full_page=True)
 
     learner = browser.new_context(base_url=live_server.url).new_page()
-    login(learner, client, live_server, alice)
+    login(learner, Client(), live_server, alice)  # a client of her own: logging in on the teacher's ends his session
     learner.goto("/challenges/double/")
     editor_ready(learner)
     set_editor_text(learner, CORRECT)
     learner.get_by_role("button", name="Submit").click()
     expect(learner.locator("#result")).to_have_attribute("data-verdict", "passed", timeout=GRADING_TIMEOUT_MS)
     learner.context.close()
+
+    page.get_by_role("link", name="Gradebook").click()
+    page.fill("input[name=q]", "alice")
+    page.get_by_role("button", name="Filter").click()
+    row = page.locator("table.gradebook tbody tr", has_text="alice")
+    expect(row).to_have_count(1)
+    expect(row.locator("td.cell.solved")).to_contain_text("100%")
+    page.screenshot(path=ARTIFACTS / "instructor-gradebook.png", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+    column = rows[0].index(next(h for h in rows[0] if "double" in h or "Double it" in h))
+    [alice_row] = [r for r in rows[1:] if "alice" in r]
+    assert float(alice_row[column]) in (1.0, 100.0), (rows[0], alice_row)

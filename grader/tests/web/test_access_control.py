@@ -37,6 +37,12 @@ EXPECTED = {
     "accounts/reset/<uidb64>/<token>/": (200, 200, 200, 200, 200),
     "accounts/reset/done/": (200, 200, 200, 200, 200),
     "admin/": (LOGIN, LOGIN, LOGIN, LOGIN, 200),
+    "gradebook/": (LOGIN, 403, 403, 200, 200),
+    "gradebook/export.csv": (LOGIN, 403, 403, 200, 200),
+    "gradebook/submissions.csv": (LOGIN, 403, 403, 200, 200),
+    "gradebook/challenges/": (LOGIN, 403, 403, 200, 200),
+    "gradebook/challenges/<slug:slug>/": (LOGIN, 403, 403, 200, 200),
+    "gradebook/learners/<int:user_id>/<slug:slug>/": (LOGIN, 403, 403, 200, 200),
     "studio/": (LOGIN, 403, 403, 200, 200),
     "studio/new/": (LOGIN, 403, 403, 200, 200),
     "studio/markdown/": (LOGIN, 403, 403, 405, 405),
@@ -81,6 +87,7 @@ def visitors(client, django_user_model, alice, bob, softmax):
     teacher = django_user_model.objects.create_user("teacher", "teacher@example.com", "teacher-password-1")
     grant_instructor(teacher)
     values = {"slug": "softmax", "pk": str(submission.pk), "uidb64": "MQ", "token": "set-password"}
+    values["user_id"] = str(alice.pk)  # the gradebook's learner pages
     values["validation"] = str(ValidationRun.objects.create(version=softmax.current_version).pk)
     values["regrade"] = str(Regrade.objects.create(challenge=softmax, version=softmax.current_version).pk)
     return values, {"anonymous": None, "owner": alice, "other": bob, "instructor": teacher, "admin": admin}
