@@ -35,6 +35,7 @@ test: install browser
 bench: install
 	$(PY) -m grader.bench
 	$(PY) -m grader.bench_http
+	$(PY) -m grader.bench_throughput
 	$(PY) -m gradebook.bench
 
 lint: install

@@ -75,7 +75,12 @@ TEMPLATES = [
 # failing with "database is locked"); DATABASE_URL switches, e.g. to PostgreSQL.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}", conn_max_age=envint("DB_CONN_MAX_AGE", 0)
+        default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
+        # Reuse a connection across requests and tasks: opening one to PostgreSQL
+        # costs more than most requests here (make bench). Checked before reuse,
+        # so one the server dropped is replaced, not failed on.
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -172,6 +177,12 @@ CACHES = {
     if CACHE_URL.startswith("redis")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+if CACHE_URL.startswith("redis"):
+    # Sessions read from the shared cache, written through to the database: one
+    # query less on every request, the polled result fragment included. Only
+    # with a shared cache: a per-process one would keep a logged-out session alive
+    # in the other processes.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)  # failed logins per username ...
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 900)  # ... per this many seconds
 

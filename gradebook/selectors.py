@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import CharField, Count, Max, Min, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
-from accounts.roles import INSTRUCTOR_PERMISSION
+from accounts.roles import holds_instructor_permission
 from challenges.models import Challenge
 from challenges.selectors import challenge_list_published
 from grader.engine.validate import REFERENCE
@@ -44,12 +44,7 @@ TOP_FAILED_TESTS = 10
 def learner_list(*, name: str = "") -> QuerySet:
     """Active users who are neither superusers nor instructors; with *name*,
     those whose username or full name contains it (any case)."""
-    app_label, codename = INSTRUCTOR_PERMISSION.split(".")
-    holds = {"content_type__app_label": app_label, "codename": codename}
-    instructors = User.objects.filter(
-        Q(**{f"user_permissions__{k}": v for k, v in holds.items()})
-        | Q(**{f"groups__permissions__{k}": v for k, v in holds.items()})
-    ).values("pk")
+    instructors = User.objects.filter(holds_instructor_permission()).values("pk")
     learners = User.objects.filter(is_active=True, is_superuser=False).exclude(pk__in=instructors)
     name = name.strip()
     if name:

@@ -44,8 +44,9 @@ class _DirectFunction:
         return value, time.perf_counter() - start
 
 
-def grade_in_process(pack: Pack, code: str, seed: int) -> int:
-    """Run every test with the learner's module in this process; the number passed."""
+def grade_in_process(pack: Pack, code: str, seed: int, failed: list[str] | None = None) -> int:
+    """Run every test with the learner's module in this process; the number passed
+    (and the names of those that failed appended to *failed*)."""
     suite = load_suite(pack)
     passed = 0
     for test in suite.tests:
@@ -57,8 +58,9 @@ def grade_in_process(pack: Pack, code: str, seed: int) -> int:
         try:
             test.fn(**{name: fixtures[name] for name in test.fixtures})
             passed += 1
-        except AssertionError:
-            pass
+        except AssertionError as exc:
+            if failed is not None:
+                failed.append(f"{test.name}: {str(exc)[:200]}")
     return passed
 
 

@@ -158,8 +158,8 @@ def test_the_page_takes_the_same_few_queries_whatever_the_size(
     from challenges.models import Challenge
 
     populate(list(Challenge.objects.select_related("current_version")), learners, submits)
-    # session, user, the instructor's two permission lookups; challenges, learners, scores
-    with django_assert_num_queries(7):
+    # session, user, the instructor's role (one lookup); challenges, learners, scores
+    with django_assert_num_queries(6):
         response = teacher_client.get(reverse("gradebook:index"), {"sort": "-total"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == learners

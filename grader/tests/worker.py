@@ -5,8 +5,10 @@ folder; with CELERY_BROKER_URL=redis://... (CI's second run) it is Redis, on a
 queue of the test's own so no other worker takes the task.
 """
 
+import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -73,21 +75,27 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def _environment(queue: str, queue_dir: Path | None, **env: str) -> dict[str, str]:
+    """A server process's environment: the test database, broker and queue."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_QUEUE": queue,  # what the process itself sends (Submits, the sweeper) goes to this queue
+        **env,
+    }
+    if queue_dir is not None:
+        env["CELERY_FILESYSTEM_DIR"] = str(queue_dir)
+    return env
+
+
 class WorkerProcess:
     """``celery worker`` as a subprocess, on the test database and queue."""
 
     def __init__(self, queue: str, queue_dir: Path | None, log: Path, concurrency: int = 1, **env: str) -> None:
         self.log = log
         self.name = f"{queue}-{uuid.uuid4().hex[:6]}@localhost"  # its own name: several may run at once
-        env = {
-            **os.environ,
-            "DATABASE_URL": _database_url(),
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "CELERY_QUEUE": queue,  # what the worker itself sends (the sweeper) goes to the same queue
-            **env,
-        }
-        if queue_dir is not None:
-            env["CELERY_FILESYSTEM_DIR"] = str(queue_dir)
+        env = _environment(queue, queue_dir, **env)
         self._log = open(log, "a")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", str(concurrency), "-Q", queue,
@@ -108,6 +116,49 @@ class WorkerProcess:
                 pass
         self.proc.wait(timeout=30)
         self._log.close()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
+        self._log.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class WebProcess:
+    """The web app served by gunicorn (the production server), on the test database and queue."""
+
+    def __init__(self, queue: str, queue_dir: Path | None, log: Path, workers: int = 2, **env: str) -> None:
+        self.log = log
+        self.address = ("127.0.0.1", free_port())
+        self._log = open(log, "a")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{self.address[0]}:{self.address[1]}",
+             "--workers", str(workers), "--threads", "4", "--keep-alive", "60", "--no-control-socket"],
+            cwd=ROOT, env=_environment(queue, queue_dir, **env), stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def wait_ready(self, seconds: float = 60) -> None:
+        """Until the login page answers, or fail with the log."""
+        deadline = time.monotonic() + seconds
+        while True:
+            conn = http.client.HTTPConnection(*self.address, timeout=5)
+            try:
+                conn.request("GET", "/accounts/login/")
+                if conn.getresponse().status == 200:
+                    return
+            except (OSError, http.client.HTTPException):
+                pass
+            finally:
+                conn.close()
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                pytest.fail(f"gunicorn did not answer within {seconds} s:\n{self.log.read_text()[-4000:]}")
+            time.sleep(0.1)  # polling with a deadline
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -151,6 +202,21 @@ def _shared_worker(broker_for_tests, tmp_path_factory):
     process = WorkerProcess(queue, queue_dir, tmp_path_factory.mktemp("worker") / "worker.log")
     yield process
     process.stop()
+
+
+@pytest.fixture
+def private_queue(broker_for_tests, transactional_db, tmp_path, monkeypatch):
+    """A queue, and with the filesystem broker a folder, of this test's own, away
+    from the session's worker: what this process sends by default goes there."""
+    queue, queue_dir = f"private-{uuid.uuid4().hex[:8]}", None
+    if broker_for_tests[1] is not None:
+        queue_dir = tmp_path / "queue"
+        monkeypatch.setitem(celery_app.conf, "broker_transport_options", filesystem_options(queue_dir))
+    monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
+    _drop_broker_connections()
+    yield queue, queue_dir
+    monkeypatch.undo()
+    _drop_broker_connections()
 
 
 @pytest.fixture

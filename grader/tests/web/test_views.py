@@ -65,8 +65,8 @@ def test_password_reset_sends_a_mail(client, alice, mailoutbox):
 
 def test_the_list_shows_progress_in_one_query(alice_client, alice, softmax, django_assert_num_queries):
     graded(alice, softmax, softmax.current_version.solution)
-    # session, user, then the list itself: the same count for 5 challenges as for 500
-    with django_assert_num_queries(3):
+    # session, user, the role (for the nav), then the list itself: the same count for 5 challenges as for 500
+    with django_assert_num_queries(4):
         page = alice_client.get(reverse("challenges:list"))
     rows = {c.slug: c for c in page.context["challenges"]}
     assert rows["softmax"].status == "solved" and rows["softmax"].best_score == 1.0

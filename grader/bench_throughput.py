@@ -1,0 +1,659 @@
+"""make bench, part three: grading throughput through the whole stack.
+
+PostgreSQL (a database of its own, created and dropped), Redis (a database
+number and a queue of its own), gunicorn serving the app as in production, and
+one Celery worker with two grading processes (``--concurrency 2``) on this
+2-core machine. 50 learners act as browsers do: Submit, then poll the result
+fragment 150 ms after each answer (htmx's pace); one grading in flight per
+learner, as the server enforces. They submit the five seed solutions in turn.
+
+Reported, all in the same run:
+- sustained gradings per second, and the time to drain a burst of 1,000;
+- the same with a BASELINE worker that starts a fresh ``python`` per grading,
+  which imports numpy and grades in-process (grader/bench.py's cold start);
+- GET /challenges/softmax/ in requests per second while grading runs;
+- where the time goes: queue wait, grading, storing, HTTP.
+
+The learner side (``drive``) is also what the fault tests drive their burst with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LIBRARY = ROOT / "challenges" / "library"
+SEEDS = ["softmax", "cross-entropy", "softmax-gradient-step", "batch-norm", "cosine-similarity"]
+POLL_SECONDS = 0.15  # the result fragment's hx-trigger delay
+TARGETS = {"gradings": 30.0, "ratio": 5.0, "page": 200.0}
+
+
+# --- the learner side: browsers, as asyncio tasks (one thread can drive hundreds) ---
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection, as a browser keeps one per site."""
+
+    def __init__(self, address: tuple[str, int]) -> None:
+        self.address = address
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, headers: dict, body: bytes = b"") -> tuple[int, str]:
+        for attempt in (1, 2):
+            reused = self.writer is not None
+            if not reused:
+                self.reader, self.writer = await asyncio.open_connection(*self.address)
+            try:
+                return await asyncio.wait_for(self._exchange(method, path, headers, body), 60)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.close()
+                # a kept-alive connection the server had closed: a GET may go again, a POST never
+                if attempt == 2 or not reused or method != "GET":
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _exchange(self, method: str, path: str, headers: dict, body: bytes) -> tuple[int, str]:
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.address[0]}:{self.address[1]}"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        lines.append(f"Content-Length: {len(body)}")
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        await self.writer.drain()
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionResetError("closed by the server")
+        status = int(status_line.split()[1])
+        length, chunked, close = None, False, status_line.startswith(b"HTTP/1.0")
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            name, value = name.strip().lower(), value.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding":
+                chunked = "chunked" in value
+            elif name == "connection":
+                close = value == "close"
+        if chunked:
+            data = b""
+            while size := int((await self.reader.readline()).split(b";")[0], 16):
+                data += await self.reader.readexactly(size + 2)
+                data = data[:-2]
+            await self.reader.readline()
+        elif length is not None:
+            data = await self.reader.readexactly(length)
+        else:
+            data, close = await self.reader.read(), True
+        if close:
+            self.close()
+        return status, data.decode()
+
+
+class Learner:
+    """A logged-in learner's browser: a session cookie, a CSRF token, one connection."""
+
+    def __init__(self, address: tuple[str, int], session_key: str) -> None:
+        self.conn = Connection(address)
+        token = secrets.token_hex(16)  # 32 letters and digits: a CSRF secret Django takes as it is
+        self.headers = {"Cookie": f"sessionid={session_key}; csrftoken={token}", "X-CSRFToken": token}
+        self.polls = 0
+
+    async def get(self, path: str, htmx: bool = False) -> tuple[int, str]:
+        headers = {**self.headers, "HX-Request": "true"} if htmx else self.headers
+        return await self.conn.request("GET", path, headers)
+
+    async def submit(self, slug: str, code: str) -> int:
+        """POST a Submit as the editor does (htmx); the new submission's id."""
+        headers = {**self.headers, "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"}
+        body = urllib.parse.urlencode({"code": code}).encode()
+        status, text = await self.conn.request("POST", f"/challenges/{slug}/submit/", headers, body)
+        start = text.find('data-submission="')
+        if status != 200 or start < 0:
+            raise RuntimeError(f"Submit to {slug} answered {status}: {text[:300]}")
+        return int(text[start + 17 : text.index('"', start + 17)])
+
+    async def verdict(self, pk: int, deadline: float, poll: float) -> str:
+        """Poll the result fragment, as htmx does, until it shows a verdict."""
+        while time.monotonic() < deadline:
+            await asyncio.sleep(poll)  # the browser's own pace, not a wait for the server
+            self.polls += 1
+            status, text = await self.get(f"/submissions/{pk}/result/", htmx=True)
+            if status != 200:
+                raise RuntimeError(f"the result of {pk} answered {status}: {text[:300]}")
+            if 'data-status="done"' in text:
+                start = text.index('data-verdict="') + 14
+                return text[start : text.index('"', start)]
+        raise RuntimeError(f"submission {pk} showed no verdict in time")
+
+
+@dataclass
+class Graded:
+    pk: int
+    slug: str
+    expected: str
+    verdict: str
+    submitted: float  # time.monotonic()
+    shown: float
+    polls: int  # result fragments fetched until the verdict showed
+
+
+@dataclass
+class Drive:
+    graded: list[Graded] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    pages: list[tuple[int, float]] = field(default_factory=list)  # (status, seconds) of each page GET
+    seconds: float = 0.0
+
+
+def drive(
+    address: tuple[str, int],
+    sessions: list[str],
+    plans: list[list[tuple[str, str, str]]],
+    *,
+    seconds: float,
+    poll: float = POLL_SECONDS,
+    stop_after: float | None = None,
+    page: str | None = None,
+    page_clients: int = 1,
+    page_pause: float = 0.0,
+    page_for: float = 0.0,
+) -> Drive:
+    """Each learner works through its plan of (slug, code, expected verdict):
+    Submit, wait for the verdict, next; until all are done, *seconds* are up,
+    or (*stop_after*) no new Submit after that many seconds. Meanwhile
+    *page_clients* GET *page* back to back (*page_pause* apart), for at least
+    *page_for* seconds."""
+    return asyncio.run(
+        _drive(address, sessions, plans, seconds, poll, stop_after, page, page_clients, page_pause, page_for)
+    )
+
+
+async def _drive(address, sessions, plans, seconds, poll, stop_after, page, page_clients, page_pause, page_for):
+    out = Drive()
+    start = time.monotonic()
+    deadline = start + seconds
+    learners_done = asyncio.Event()
+
+    async def learner(session: str, plan: list[tuple[str, str, str]]) -> None:
+        browser = Learner(address, session)
+        try:
+            for slug, code, expected in plan:
+                if stop_after is not None and time.monotonic() - start > stop_after:
+                    break
+                t0, polls = time.monotonic(), browser.polls
+                pk = await browser.submit(slug, code)
+                verdict = await browser.verdict(pk, deadline, poll)
+                out.graded.append(Graded(pk, slug, expected, verdict, t0, time.monotonic(), browser.polls - polls))
+        except Exception as exc:  # noqa: BLE001  (reported: the caller decides)
+            out.errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            browser.conn.close()
+
+    async def reader(session: str) -> None:
+        browser = Learner(address, session)
+        while not learners_done.is_set() or time.monotonic() - start < page_for:
+            t0 = time.monotonic()
+            try:
+                status, _ = await browser.get(page)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError):
+                status = 0
+            out.pages.append((status, time.monotonic() - t0))
+            if page_pause:
+                await asyncio.sleep(page_pause)  # a reader's pace
+        browser.conn.close()
+
+    readers = [asyncio.create_task(reader(sessions[i % len(sessions)])) for i in range(page_clients if page else 0)]
+    await asyncio.gather(*(learner(s, p) for s, p in zip(sessions, plans, strict=True)))
+    learners_done.set()
+    await asyncio.gather(*readers)
+    out.seconds = time.monotonic() - start
+    return out
+
+
+def session_key_for(user) -> str:
+    """A logged-in session for *user*, stored as the login view stores it."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+# --- the baseline: a fresh python per grading ---
+
+
+class ColdStartJudge:
+    """Grades as a grader without a zygote would: a fresh ``python`` per
+    grading imports numpy and runs the tests with the learner's module in
+    that process (grader/bench.py's cold start). No sandbox: a baseline only."""
+
+    def grade(self, pack, code: str, run_only: bool = False, seed: int = 0):
+        from grader.engine.pack import write_pack
+        from grader.engine.results import GradingResult, Verdict
+
+        # the pack as a folder for the child, written once per process and version
+        folder = Path(os.environ.get("BENCH_TMP", tempfile.gettempdir())) / f"cold-{os.getpid()}" / pack.content_hash()
+        if not folder.exists():
+            write_pack(pack, folder)
+        t0 = time.perf_counter()
+        with tempfile.NamedTemporaryFile("w", suffix=".py") as file:
+            file.write(code)
+            file.flush()
+            child = subprocess.run(
+                [sys.executable, "-m", "grader.bench_throughput", "--grade-in-process", str(folder), file.name, str(seed)],
+                cwd=ROOT, capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+        counts = json.loads(child.stdout) if child.returncode == 0 else {"passed": 0, "total": 1, "failed": []}
+        return GradingResult(
+            challenge=pack.slug,
+            verdict=Verdict.PASSED if counts["passed"] == counts["total"] else Verdict.FAILED,
+            score=counts["passed"] / counts["total"],
+            tests=[],
+            error=child.stderr[-2000:] if child.returncode else "\n".join(counts["failed"]),
+            duration_ms=(time.perf_counter() - t0) * 1000,
+            seed=seed,
+        )
+
+
+def _grade_in_process(pack_dir: str, file: str, seed: int) -> None:
+    """The baseline's child: import numpy and the tests, grade, print the counts."""
+    from grader.bench import grade_in_process
+    from grader.engine.pack import load_pack, load_suite
+
+    pack, failed = load_pack(pack_dir), []
+    passed = grade_in_process(pack, Path(file).read_text(), seed=seed % 2**32, failed=failed)
+    print(json.dumps({"passed": passed, "total": len(load_suite(pack).tests), "failed": failed}))
+
+
+def _baseline_worker(celery_args: list[str]) -> None:
+    """``celery worker`` whose processes grade with ``ColdStartJudge``."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from grader import services
+
+    judge = ColdStartJudge()
+    services.default_judge = lambda: judge  # the pool's processes are forked from here
+    from config.celery import app
+
+    app.worker_main(["worker", *celery_args])
+
+
+# --- the stack: PostgreSQL, Redis, gunicorn, workers ---
+
+
+class Stack:
+    def __init__(self, args, tmp: Path) -> None:
+        self.args, self.tmp = args, tmp
+        self.procs: list[subprocess.Popen] = []
+        self.queue = f"bench-{os.getpid()}"
+        port = _free_port()
+        self.address = ("127.0.0.1", port)
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": args.database_url,
+            "CELERY_BROKER_URL": args.redis_url,
+            "CACHE_URL": args.cache_url,  # as in production (docker-compose.yml): Redis, shared by the web processes
+            "CELERY_QUEUE": self.queue,
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_COOKIES": "false",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_HSTS_SECONDS": "0",
+            "DJANGO_STATIC_ROOT": str(tmp / "static"),
+            "GRADER_RATE_LIMIT": "1000000",
+            "LOG_LEVEL": "WARNING",
+            "OPENBLAS_NUM_THREADS": "1",
+            "BENCH_TMP": str(tmp),
+        }
+        if args.conn_max_age is not None:
+            self.env["DB_CONN_MAX_AGE"] = str(args.conn_max_age)
+
+    def create(self) -> None:
+        import psycopg
+        import redis
+
+        redis.Redis.from_url(self.args.redis_url, socket_connect_timeout=2).ping()
+        name = self.database_name
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ.update(self.env)
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        subprocess.run([sys.executable, "manage.py", "import_challenges"], cwd=ROOT, env=self.env, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+        call_command("collectstatic", verbosity=0, interactive=False)
+
+    @property
+    def database_name(self) -> str:
+        return urllib.parse.urlparse(self.args.database_url).path.lstrip("/")
+
+    @property
+    def admin_url(self) -> str:
+        return urllib.parse.urlparse(self.args.database_url)._replace(path="/postgres").geturl()
+
+    def learners(self, n: int) -> list[str]:
+        from django.contrib.auth import get_user_model
+
+        User = get_user_model()
+        users = [User(username=f"learner{i:03d}") for i in range(n)]
+        for user in users:
+            user.set_unusable_password()  # sessions are made directly: no password hashing to pay for
+        User.objects.bulk_create(users)
+        return [session_key_for(u) for u in User.objects.filter(username__startswith="learner").order_by("username")]
+
+    def start(self, argv: list[str], log: str) -> subprocess.Popen:
+        proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=open(self.tmp / log, "w"),  # noqa: SIM115
+                                stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        self.procs.append(proc)
+        return proc
+
+    def web(self) -> None:
+        a = self.args
+        self.start([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{self.address[0]}:{self.address[1]}",
+                    "--workers", str(a.web_workers), "--threads", str(a.web_threads), "--keep-alive", "60",
+                    "--no-control-socket", "--log-level", "warning"], "web.log")  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not _answers(self.address):
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not answer: " + (self.tmp / "web.log").read_text()[-2000:])
+            time.sleep(0.1)  # polling with a deadline
+
+    def worker(self, baseline: bool) -> subprocess.Popen:
+        from grader.models import WorkerHeartbeat
+
+        name = f"{'baseline' if baseline else 'sandboxed'}-{os.getpid()}@localhost"
+        celery = ["-Q", self.queue, "-c", str(self.args.concurrency), "-n", name, "--loglevel", "WARNING"]
+        if baseline:
+            argv = [sys.executable, "-m", "grader.bench_throughput", "--baseline-worker", *celery]
+        else:
+            argv = [sys.executable, "-m", "celery", "-A", "config", "worker", *celery]
+        proc = self.start(argv, f"{name.split('@')[0]}.log")
+        deadline = time.monotonic() + 60
+        while not WorkerHeartbeat.objects.filter(name=name).exists():  # beats once it consumes
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("the worker did not start")
+            time.sleep(0.1)  # polling with a deadline
+        return proc
+
+    def stop(self, proc: subprocess.Popen) -> None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait()
+
+    def close(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                self.stop(proc)
+        from django.db import connections
+
+        connections.close_all()
+        import psycopg
+        import redis
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')
+        r = redis.Redis.from_url(self.args.redis_url)
+        keys = [k for k in r.scan_iter(f"*{self.queue}*")]
+        if keys:
+            r.delete(*keys)
+        from django.core.cache import cache
+
+        cache.clear()  # the bench's own cache database: its sessions and throttling counts
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(address: tuple[str, int]) -> bool:
+    import http.client
+
+    conn = http.client.HTTPConnection(*address, timeout=5)
+    try:
+        conn.request("GET", "/accounts/login/")
+        return conn.getresponse().status == 200
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        conn.close()
+
+
+# --- measuring ---
+
+
+def _cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by each process tree in *roots* (name -> pid),
+    by PostgreSQL and Redis, and by this process (the learners): utime and
+    stime, with those of children already waited for (sandboxes, cold starts)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent, used, comm = {}, {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                name, rest = f.read().rsplit(")", 1)
+        except OSError:
+            continue
+        fields = rest.split()
+        pid = int(entry)
+        parent[pid], comm[pid] = int(fields[1]), name.split("(", 1)[1]
+        used[pid] = sum(int(x) for x in fields[11:15]) / tick
+    out = dict.fromkeys([*roots, "postgres", "redis", "learners (this process)"], 0.0)
+    for pid in used:
+        owner, node = None, pid
+        while node in parent and owner is None:
+            owner = next((label for label, root in roots.items() if root == node), None)
+            node = parent[node]
+        if owner is None and comm[pid].startswith("postgres"):
+            owner = "postgres"
+        elif owner is None and comm[pid].startswith("redis-server"):
+            owner = "redis"
+        elif pid == os.getpid():
+            owner = "learners (this process)"
+        if owner is not None:
+            out[owner] += used[pid]
+    return out
+
+
+def _plans(n_learners: int, total: int) -> list[list[tuple[str, str, str]]]:
+    solutions = {slug: (LIBRARY / slug / "solution.py").read_text() for slug in SEEDS}
+    per = total // n_learners
+    return [
+        [(SEEDS[(i + j) % 5], solutions[SEEDS[(i + j) % 5]], "passed") for j in range(per)] for i in range(n_learners)
+    ]
+
+
+@dataclass
+class Burst:
+    drain: float  # seconds from the first Submit to the last verdict shown
+    sustained: float  # gradings per second between the 10th and 90th percentile of finishing
+    profile: dict[str, float]
+    cpu: dict[str, float]  # CPU milliseconds per grading, by part of the stack
+    polls: float  # result fragments fetched per grading, on average
+    errors: list[str]
+    wrong: dict[str, int]  # challenge -> Submits without the expected verdict
+    failure: str  # the error stored with the first of those
+
+
+def _burst(stack: Stack, sessions: list[str], total: int, worker: subprocess.Popen) -> Burst:
+    from grader.models import Submission
+
+    before = Submission.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    roots = {"web (gunicorn)": stack.procs[0].pid, "worker (celery + sandboxes)": worker.pid}
+    cpu_before = _cpu_seconds(roots)
+    run = drive(stack.address, sessions, _plans(len(sessions), total), seconds=900)
+    cpu = {k: (v - cpu_before[k]) * 1000 / max(1, len(run.graded)) for k, v in _cpu_seconds(roots).items()}
+    rows = list(Submission.objects.filter(pk__gt=before).values_list("created", "started", "finished", "duration_ms"))
+    failure = Submission.objects.filter(pk__gt=before).exclude(verdict="passed").values_list("error", flat=True)
+    finished = sorted(r[2].timestamp() for r in rows if r[2])
+    lo, hi = finished[len(finished) // 10], finished[(9 * len(finished)) // 10]
+    sustained = (len(finished) * 0.8) / (hi - lo) if hi > lo else 0.0
+    med = lambda xs: statistics.median(xs) if xs else float("nan")  # noqa: E731
+    done = [r for r in rows if r[2]]
+    profile = {
+        "queue wait (created -> claimed)": med([(s - c).total_seconds() * 1000 for c, s, f, d in done]),
+        "grading (engine)": med([d for c, s, f, d in done]),
+        "claim to stored, less grading": med([(f - s).total_seconds() * 1000 - d for c, s, f, d in done]),
+        "Submit to verdict shown (browser)": med([(g.shown - g.submitted) * 1000 for g in run.graded]),
+    }
+    drain = max(g.shown for g in run.graded) - min(g.submitted for g in run.graded) if run.graded else float("nan")
+    wrong: dict[str, int] = {}
+    for g in run.graded:
+        if g.verdict != g.expected:
+            wrong[g.slug] = wrong.get(g.slug, 0) + 1
+    if len(run.graded) < total:
+        wrong["(no verdict)"] = total - len(run.graded)
+    polls = statistics.mean(g.polls for g in run.graded) if run.graded else float("nan")
+    return Burst(drain, sustained, profile, cpu, polls, run.errors, wrong, failure.first() or "")
+
+
+def _page_rate(stack: Stack, sessions: list[str], seconds: float, clients: int) -> tuple[float, float, float, int]:
+    """GET /challenges/softmax/ back to back from *clients* readers while the learners keep grading."""
+    from grader.models import Submission
+
+    before = Submission.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    run = drive(stack.address, sessions, _plans(len(sessions), 100 * len(sessions)), seconds=seconds + 120,
+                stop_after=seconds, page="/challenges/softmax/", page_clients=clients)  # fmt: skip
+    ok = [t for status, t in run.pages if status == 200]
+    gradings = Submission.objects.filter(pk__gt=before, status="done").count()
+    p95 = sorted(ok)[int(0.95 * (len(ok) - 1))] * 1000 if ok else float("nan")
+    return len(ok) / run.seconds, gradings / run.seconds, p95, len(run.pages) - len(ok)
+
+
+def _mark(value: float, target: float) -> str:
+    return f"target >= {target:g}: {'met' if value >= target else 'NOT met'}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--burst", type=int, default=1000, help="Submits in a burst")
+    parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--page-seconds", type=float, default=10, help="how long the page is read during grading")
+    parser.add_argument("--page-clients", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=2, help="grading processes in the worker")
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-threads", type=int, default=1)
+    parser.add_argument("--conn-max-age", type=int, default=None, help="DB_CONN_MAX_AGE for web and worker")
+    parser.add_argument("--baseline-burst", type=int, default=200, help="Submits in the baseline's burst; 0: none")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/grader_bench"),
+        help="a database to create, use and drop",
+    )
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"))
+    parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"))
+    parser.add_argument("--baseline-worker", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    parser.add_argument("--grade-in-process", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.grade_in_process:
+        _grade_in_process(args.grade_in_process[0], args.grade_in_process[1], int(args.grade_in_process[2]))
+        return
+    if args.baseline_worker is not None:
+        _baseline_worker(args.baseline_worker)
+        return
+
+    print(
+        f"\nThroughput: {args.burst} Submits of the five seed solutions from {args.learners} learners through "
+        f"gunicorn ({args.web_workers} workers x {args.web_threads} threads), PostgreSQL, Redis, "
+        f"a worker with {args.concurrency} grading processes"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = Stack(args, Path(tmp))
+        try:
+            stack.create()
+        except Exception as exc:  # noqa: BLE001  (no PostgreSQL or Redis here: say so, measure nothing)
+            print(f"not measured: {type(exc).__name__}: {exc} (PostgreSQL {args.database_url}, Redis {args.redis_url})")
+            return
+        try:
+            _measure(stack, args)
+        finally:
+            stack.close()
+
+
+def _measure(stack: Stack, args) -> None:
+    sessions = stack.learners(args.learners)
+    stack.web()
+    idle = drive(stack.address, sessions[:1], [[]], seconds=60, page="/challenges/softmax/",
+                 page_clients=args.page_clients, page_for=args.page_seconds / 2)  # fmt: skip
+    idle_rps = sum(status == 200 for status, _ in idle.pages) / idle.seconds
+    results: dict[str, Burst] = {}
+    for mode, size in (("sandboxed", args.burst), ("baseline", args.baseline_burst)):
+        if not size:
+            continue
+        worker = stack.worker(baseline=mode == "baseline")
+        drive(stack.address, sessions, _plans(len(sessions), len(sessions)), seconds=300)  # warm up: one each
+        results[mode] = burst = _burst(stack, sessions, size, worker)
+        if mode == "sandboxed":
+            page_rps, grading_rps, page_p95, page_failed = _page_rate(
+                stack, sessions, args.page_seconds, args.page_clients
+            )
+        stack.stop(worker)
+        print(f"\n{mode} worker{' (a fresh python per grading)' if mode == 'baseline' else ''}:")
+        print(f"  burst of {size}: drained in {burst.drain:6.1f} s; sustained {burst.sustained:6.1f} gradings/s")
+        for label, ms in burst.profile.items():
+            print(f"    median {label:36} {ms:8.1f} ms")
+        print(f"    result fragments polled per grading   {burst.polls:8.1f}")
+        print(f"    CPU per grading: {sum(burst.cpu.values()):.1f} ms on {os.cpu_count()} cores, of which "
+              + ", ".join(f"{k} {v:.1f}" for k, v in burst.cpu.items()))  # fmt: skip
+        if burst.errors or burst.wrong:
+            print(f"  PROBLEMS: Submits without the expected verdict {burst.wrong}; errors {burst.errors[:3]}")
+            print(f"    the first: {burst.failure[:300]}")
+
+    real = results["sandboxed"]
+    print("\nsummary")
+    print(
+        f"  sustained gradings/s, sandboxed        {real.sustained:8.1f}   {_mark(real.sustained, TARGETS['gradings'])}"
+    )
+    print(f"  drain of a burst of {args.burst:<5}             {real.drain:8.1f} s")
+    if "baseline" in results:
+        base = results["baseline"]
+        ratio = real.sustained / base.sustained if base.sustained else float("inf")
+        projected = "" if args.baseline_burst == args.burst else f" (projected from {args.baseline_burst})"
+        base_drain = base.drain * args.burst / args.baseline_burst
+        print(f"  sustained gradings/s, baseline         {base.sustained:8.1f}")
+        print(f"  ratio sandboxed / baseline             {ratio:8.2f}x {_mark(ratio, TARGETS['ratio'])}")
+        print(f"  drain of {args.burst}, baseline{projected}: {base_drain:.1f} s ({base_drain / real.drain:.1f}x)")
+    print(f"  GET /challenges/softmax/ during grading {page_rps:7.1f} req/s  {_mark(page_rps, TARGETS['page'])}"
+          f"  (p95 {page_p95:.0f} ms, {page_failed} failed; {grading_rps:.1f} gradings/s meanwhile)")  # fmt: skip
+    print(f"  GET /challenges/softmax/, nothing else  {idle_rps:7.1f} req/s  (for reference)")
+
+
+if __name__ == "__main__":
+    main()
