@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import secrets
 import statistics
 import subprocess
@@ -36,7 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "challenges" / "library"
 SEEDS = ["softmax", "cross-entropy", "softmax-gradient-step", "batch-norm", "cosine-similarity"]
-POLL_SECONDS = 0.15  # the result fragment's hx-trigger delay
+POLL_SECONDS = 0.15  # the result fragment's first hx-trigger delay; later ones say their own
+_POLL_DELAY = re.compile(r'hx-trigger="load delay:(\d+)ms"')
 TARGETS = {"gradings": 30.0, "ratio": 5.0, "page": 200.0}
 
 
@@ -139,6 +141,9 @@ class Learner:
             if 'data-status="done"' in text:
                 start = text.index('data-verdict="') + 14
                 return text[start : text.index('"', start)]
+            if m := _POLL_DELAY.search(text):
+                pace = max(poll, int(m[1]) / 1000)  # the delay the fragment asks htmx for, or the caller's
+                await asyncio.sleep(pace - poll)
         raise RuntimeError(f"submission {pk} showed no verdict in time")
 
 

@@ -80,11 +80,19 @@ def draft(request: HttpRequest, slug: str) -> HttpResponse:
     return JsonResponse({"saved": True, "updated": saved.updated.isoformat()})
 
 
+POLL_MS = 150  # the result fragment asks again this soon while grading
+POLL_MS_PER_PLACE = 50  # ... and this much later per place in the queue
+POLL_MS_MAX = 2000
+
+
 def _result_context(request: HttpRequest, submission: Submission) -> dict:
     reveal = submission.user_id != request.user.pk  # only instructors read others' submissions
-    context = {"submission": submission, "tests": public_tests(submission, reveal=reveal)}
+    context = {"submission": submission, "tests": public_tests(submission, reveal=reveal), "poll_ms": POLL_MS}
     if submission.status == Submission.Status.QUEUED:
-        context["position"] = queue_position(submission)
+        context["position"] = position = queue_position(submission)
+        # Far back in a long queue the verdict is seconds away: asking every
+        # 150 ms would only take CPU from the workers that are grading it.
+        context["poll_ms"] = min(POLL_MS_MAX, POLL_MS + POLL_MS_PER_PLACE * (position - 1))
     return context
 
 

@@ -92,6 +92,22 @@ def test_submit_through_htmx_answers_with_a_polling_fragment(alice_client, softm
     assert submission.kind == "submit"
     assert f'hx-get="{reverse("grader:result", args=[submission.pk])}"'.encode() in response.content
     assert b"position 1 in the queue" in response.content
+    assert b'hx-trigger="load delay:150ms"' in response.content
+
+
+def test_far_back_in_the_queue_the_fragment_polls_less_often(alice_client, bob, softmax):
+    for n in range(20):  # twenty gradings ahead of alice's
+        Submission.objects.create(
+            user=bob, challenge=softmax, version=softmax.current_version, code="", kind="run", seed=n
+        )
+    alice_client.post(reverse("grader:submit", args=["softmax"]), {"code": "x = 1\n"}, **HTMX)
+    mine = Submission.objects.get(user__username="alice")
+    fragment = alice_client.get(reverse("grader:result", args=[mine.pk]), **HTMX).content
+    assert b"position 21 in the queue" in fragment and b'hx-trigger="load delay:1150ms"' in fragment
+    Submission.objects.exclude(pk=mine.pk).update(status="done", verdict="failed")
+    Submission.objects.filter(pk=mine.pk).update(status="running")
+    fragment = alice_client.get(reverse("grader:result", args=[mine.pk]), **HTMX).content
+    assert b'hx-trigger="load delay:150ms"' in fragment
 
 
 def test_without_javascript_a_submit_redirects_to_the_submission(alice_client, softmax):
