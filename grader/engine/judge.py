@@ -59,6 +59,8 @@ class _Session:
         self.proc: LearnerProcess | None = None
         self.deadline = 0.0
         self.fresh_pending = False  # the next call first re-executes the module
+        self.pristine = False  # no call since the module was executed
+        self.names: list[str] = []
 
     def _request(self, message: dict) -> dict:
         try:
@@ -79,19 +81,25 @@ class _Session:
         if self.proc is None:
             limits = self.pack.limits
             self.proc = self.sandbox.spawn(memory_mb=limits.memory_mb, cpu_seconds=limits.time_total)
-            self._request({"op": "load", "code": self.code})
-            self.fresh_pending = True
+            # compiled once and executed: in one round trip
+            names = self._request({"op": "load", "code": self.code}).get("ok")
+            self.names = names if type(names) is list else []
+            self.fresh_pending, self.pristine = False, True
 
     def load(self) -> list[str]:
         """Execute the learner's module once; the names it defines."""
         self._ensure_process()
-        names = self._request({"op": "fresh"}).get("ok")
-        return names if type(names) is list else []
+        return self.names
+
+    def new_test(self) -> None:
+        """Each test gets a fresh execution of the module: its first call runs
+        the module again, unless no call has run since it was executed."""
+        self.fresh_pending = not self.pristine
 
     def call(self, name: str, args: tuple, kwargs: dict) -> tuple[object, float]:
         self._ensure_process()
         message = {"op": "call", "name": name, "args": list(args), "kwargs": kwargs, "fresh": self.fresh_pending}
-        self.fresh_pending = False
+        self.fresh_pending = self.pristine = False
         proc = self.proc
         before, judge_before = proc.cpu_seconds(), time.thread_time()
         try:
@@ -157,10 +165,11 @@ class Judge:
     def __init__(self, sandbox: Sandbox | None = None) -> None:
         self.sandbox = sandbox or Sandbox()
         tune_malloc()  # the reference is timed here: same allocator behaviour as the learner process
-        self._suites: OrderedDict[str, Suite] = OrderedDict()
+        self._suites: OrderedDict[tuple, Suite] = OrderedDict()
 
     def suite(self, pack: Pack) -> Suite:
-        key = pack.content_hash()
+        # what load_suite reads, and nothing else: no hashing of the whole pack per grading
+        key = (pack.slug, pack.functions, pack.solution, pack.tests)
         if key not in self._suites:
             self._suites[key] = load_suite(pack)
             if len(self._suites) > 64:
@@ -272,7 +281,7 @@ class Judge:
         metrics: dict = {}
         token = checks.current_metrics.set(metrics)
         try:
-            session.fresh_pending = True  # each test gets a fresh execution of the module
+            session.new_test()
             fixtures = {
                 "learner": proxy,
                 "reference": suite.reference,

@@ -124,8 +124,10 @@ class Sandbox:
         sandbox.prctl(sandbox.PR_SET_DUMPABLE, 0)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = dict(_ZYGOTE_ENV, **{k: os.environ[k] for k in _ENV_KEEP if k in os.environ})
+        uid = UID_BASE + self.slot  # used only by a zygote running as root
         code = (
-            f"import sys; sys.path.insert(0, {ROOT!r}); from grader.engine.zygote import main; main({theirs.fileno()})"
+            f"import sys; sys.path.insert(0, {ROOT!r}); from grader.engine.zygote import main; "
+            f"main({theirs.fileno()}, {uid})"
         )
         self._proc = subprocess.Popen(
             [sys.executable, "-E", "-s", "-c", code],
@@ -180,8 +182,7 @@ class Sandbox:
                 fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
             except OSError:  # above the system's pipe-max-size: the default still works
                 pass
-        uid = UID_BASE + self.slot if self.layers.get("uid_drop") else None
-        request = {"memory_bytes": memory_mb * 2**20, "cpu_seconds": cpu_seconds, "uid": uid}
+        request = {"memory_bytes": memory_mb * 2**20, "cpu_seconds": cpu_seconds}
         try:
             socket.send_fds(self._sock, [json.dumps(request).encode()], [req_r, rep_w, out_w])
         except OSError as exc:
@@ -267,60 +268,65 @@ class LearnerProcess:
         self._poll = select.poll()  # one per process, reused by every request
         self._poll.register(rep_r, select.POLLIN)
         self._poll.register(out_r, select.POLLIN)
+        self._receiver = protocol.Receiver(max_header=protocol.MAX_REPLY_HEADER)
         self.status: int | None = None
         self.closed = False
 
     def request(self, message: dict, deadline: float, output: Output) -> object:
-        """Send one request and wait for its reply until *deadline* (monotonic)."""
+        """Send one request and wait for its reply until *deadline* (monotonic).
+        The reply is read as it arrives, into a reused buffer; its prefix is
+        checked against the limits before the rest is read (protocol.Receiver)."""
         if self.closed:
             raise LearnerDied("the process had already ended")
-        data = memoryview(protocol.encode(message))
-        try:  # most requests fit in the pipe at once
-            data = data[os.write(self.req_w, data[: 1 << 20]) :]
-        except (BlockingIOError, BrokenPipeError):
-            pass
-        if data:
+        parts = protocol.encode_parts(message)
+        try:  # most requests fit in the pipe at once: one writev
+            parts = protocol.write_parts(self.req_w, parts)
+        except BrokenPipeError:
+            parts = []
+        if parts:
             self._poll.register(self.req_w, select.POLLOUT)
-        reply = bytearray()
-        need: int | None = None
+        receiver, rep_r, out_r = self._receiver, self.rep_r, self.out_r
+        receiver.reset()
+        readinto = self._readinto
         try:
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise LearnerTimeout
                 for fd, _ in self._poll.poll(remaining * 1000):
-                    if fd == self.req_w:
+                    if fd == rep_r:
                         try:
-                            data = data[os.write(fd, data[: 1 << 20]) :]
-                        except BrokenPipeError:
-                            data = data[:0]
-                        if not data:
-                            self._poll.unregister(fd)
-                    elif fd == self.out_r:
+                            value = receiver.feed(readinto)
+                        except (EOFError, protocol.Truncated):  # the pipe closed: it died, maybe mid-reply
+                            self._drain(output)
+                            raise LearnerDied(self.end(), self.status) from None
+                        except protocol.ProtocolError as exc:
+                            raise BadReply(str(exc)) from exc
+                        if value is not protocol.MORE:
+                            self._drain(output)
+                            return value
+                    elif fd == out_r:
                         chunk = os.read(fd, 1 << 16)
                         if chunk:
                             output.add(chunk)
                         else:
                             self._poll.unregister(fd)
                     else:
-                        chunk = os.read(fd, 1 << 20)
-                        if not chunk:
-                            self._drain(output)
-                            raise LearnerDied(self.end(), self.status)
-                        reply += chunk
                         try:
-                            if need is None and len(reply) >= protocol.PREFIX_SIZE:
-                                h, d = protocol.frame_sizes(bytes(reply[: protocol.PREFIX_SIZE]))
-                                need = protocol.PREFIX_SIZE + h + d
-                            if need is not None and len(reply) >= need:
-                                self._drain(output)
-                                start = protocol.PREFIX_SIZE
-                                return protocol.decode(bytes(reply[start : start + h]), bytes(reply[start + h : need]))
-                        except protocol.ProtocolError as exc:
-                            raise BadReply(str(exc)) from exc
+                            parts = protocol.write_parts(fd, parts)
+                        except BrokenPipeError:
+                            parts = []
+                        if not parts:
+                            self._poll.unregister(fd)
         finally:
-            if data and not self.closed:
+            if parts and not self.closed:
                 self._poll.unregister(self.req_w)
+
+    def _readinto(self, view: memoryview) -> int | None:
+        try:
+            return os.readv(self.rep_r, [view])
+        except BlockingIOError:  # woken for nothing
+            return None
 
     def _drain(self, output: Output) -> None:
         """Collect whatever output is already waiting, without blocking."""

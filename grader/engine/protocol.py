@@ -5,6 +5,14 @@ the raw array data, a JSON header, then the raw bytes of every ndarray in it.
 Allowed values (exact types only, DESIGN.md trust boundary 3): None, bool, int,
 float, complex, str, numpy scalars and ndarrays of numeric or bool dtype, and
 tuples, lists and dicts of these. Anything else is refused on both sides.
+
+A frame is written with one ``writev`` of the header and the arrays' own
+memory (no copy in user space), and read (``Receiver``) into a buffer reused
+from frame to frame, each array then copied out once into memory it owns; a
+large frame goes straight into its arrays once its header is checked. The
+sizes a prefix announces are checked against the limits before anything is
+read or allocated, and memory is committed only as bytes arrive: a peer lying
+in a header cannot make the reader hold more than it was actually sent.
 """
 
 from __future__ import annotations
@@ -12,25 +20,37 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import struct
 
 import numpy as np
 
 MAX_DEPTH = 32
 MAX_ITEMS = 100_000  # containers and scalars in one message
-MAX_HEADER = 16 * 1024 * 1024
+MAX_HEADER = 16 * 1024 * 1024  # a request: it carries the learner's code
+# A reply's header is parsed by the judge, and parsed JSON takes up to ~30
+# times its size (a list of empty lists): this keeps a lying learner's cost small.
+MAX_REPLY_HEADER = 1024 * 1024
 MAX_DATA = 256 * 1024 * 1024
 _PREFIX = struct.Struct(">QQ")
 PREFIX_SIZE = _PREFIX.size
+RECEIVE_BUFFER = 1 << 16  # most frames fit: read in one system call, into memory reused
 
 # numpy scalar types are subclasses of Python's (np.float64 of float), so they
 # are matched by exact type before the plain scalars.
-_NUMPY_SCALARS = {t for t in np.sctypeDict.values() if isinstance(t, type) and np.dtype(t).kind in "biufc"}
+_NUMPY_SCALARS = frozenset(t for t in np.sctypeDict.values() if isinstance(t, type) and np.dtype(t).kind in "biufc")
 _ARRAY_KINDS = "biufc"
+_PLAIN = frozenset({bool, int, str})
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+_loads = json.loads
 
 
 class ProtocolError(Exception):
     """A value that may not cross, or a malformed frame."""
+
+
+class Truncated(ProtocolError):
+    """The stream ended in the middle of a frame."""
 
 
 @functools.lru_cache(maxsize=64)
@@ -45,9 +65,19 @@ def _dtype(name: str) -> np.dtype:
     return dt.newbyteorder("<")
 
 
+@functools.lru_cache(maxsize=64)
+def _native(dt: np.dtype) -> np.dtype:
+    return dt.newbyteorder("=")
+
+
+# ---- encoding ----------------------------------------------------------------------
+
+
 class _Encoder:
+    __slots__ = ("buffers", "size", "items")
+
     def __init__(self) -> None:
-        self.buffers: list[bytes] = []
+        self.buffers: list = []  # the arrays' bytes, in order: memoryviews of their own memory when contiguous
         self.size = 0
         self.items = 0
 
@@ -58,87 +88,143 @@ class _Encoder:
         if self.items > MAX_ITEMS:
             raise ProtocolError(f"value has more than {MAX_ITEMS} parts")
         t = type(value)
-        if value is None or t in (bool, int, str):
+        if t is np.ndarray:
+            return self._array(value)
+        if value is None or t in _PLAIN:
             return value
         if t is float:
             return {"f": repr(value)}  # repr keeps nan/inf and every bit
-        if t is complex:
-            return {"c": [repr(value.real), repr(value.imag)]}
-        if t is np.ndarray:
-            return self._array(value)
-        if t in _NUMPY_SCALARS:
-            return {"s": self._array(np.asarray(value))}
-        if t is tuple:
-            return {"t": [self.encode(v, depth + 1) for v in value]}
         if t is list:
             return [self.encode(v, depth + 1) for v in value]
         if t is dict:
-            if all(type(k) is str for k in value):  # the usual case, and a lighter one
-                return {"o": {k: self.encode(v, depth + 1) for k, v in value.items()}}
-            return {"d": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]}
+            for k in value:
+                if type(k) is not str:  # any other key: pairs
+                    return {"d": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]}
+            return {"o": {k: self.encode(v, depth + 1) for k, v in value.items()}}  # the usual case, a lighter one
+        if t is tuple:
+            return {"t": [self.encode(v, depth + 1) for v in value]}
+        if t in _NUMPY_SCALARS:
+            return {"s": self._array(np.asarray(value))}
+        if t is complex:
+            return {"c": [repr(value.real), repr(value.imag)]}
         raise ProtocolError(f"a value of type {t.__module__}.{t.__qualname__} may not cross")
 
     def _array(self, a: np.ndarray) -> dict:
         dt = _dtype(a.dtype.str)
-        self.size += a.size * dt.itemsize
+        nbytes = a.size * dt.itemsize
+        self.size += nbytes
         if self.size > MAX_DATA:  # checked before copying anything
             raise ProtocolError(f"arrays larger than {MAX_DATA // 2**20} MiB in one message")
-        data = np.ascontiguousarray(a, dtype=dt).tobytes()
-        self.buffers.append(data)
-        return {"a": [dt.str, list(a.shape), len(data)]}
+        if nbytes:
+            # the array's own memory when it is contiguous and little-endian already
+            flat = np.ascontiguousarray(a, dtype=dt).reshape(-1)
+            self.buffers.append(memoryview(flat.view(np.uint8)))
+        return {"a": [dt.str, list(a.shape), nbytes]}
 
 
-def encode(value) -> bytes:
-    """Serialise *value* into one frame, or raise ProtocolError."""
+def encode_parts(value, max_header: int = MAX_HEADER) -> list:
+    """Serialise *value* into one frame, as buffers to write in order (the
+    prefix and header, then the arrays' bytes); or raise ProtocolError.
+    The arrays must not change until the frame is written."""
     enc = _Encoder()
-    header = json.dumps(enc.encode(value), separators=(",", ":")).encode()
-    if len(header) > MAX_HEADER:
-        raise ProtocolError("message header too large")
-    return b"".join([_PREFIX.pack(len(header), enc.size), header, *enc.buffers])
+    try:
+        header = _dumps(enc.encode(value)).encode()
+    except (ValueError, RecursionError) as exc:  # e.g. an int too long to print
+        raise ProtocolError(f"value cannot be encoded: {exc}") from exc
+    if len(header) > max_header:
+        raise ProtocolError(
+            f"the value takes {len(header)} bytes to describe, more than the {max_header // 1024} KiB allowed "
+            "(numbers travel in numpy arrays at no such cost: return an array rather than a long list)"
+        )
+    return [_PREFIX.pack(len(header), enc.size) + header, *enc.buffers]
 
 
-def frame_sizes(prefix: bytes, max_data: int = MAX_DATA) -> tuple[int, int]:
+def encode(value, max_header: int = MAX_HEADER) -> bytes:
+    """Serialise *value* into one frame, or raise ProtocolError."""
+    return b"".join(encode_parts(value, max_header))
+
+
+_IOV_MAX = 1024  # buffers per writev on Linux
+
+
+def write_parts(fd: int, parts: list) -> list:
+    """Write a frame's buffers with as few system calls as the pipe allows.
+    On a blocking fd everything is written; on a non-blocking one, what is
+    left (empty when done) once the pipe is full."""
+    i = 0
+    while i < len(parts):
+        try:
+            n = os.writev(fd, parts[i : i + _IOV_MAX])
+        except BlockingIOError:
+            break
+        while n and i < len(parts):
+            size = len(parts[i])
+            if n >= size:
+                n -= size
+                i += 1
+            else:  # a partial write: past the pipe's capacity, or a signal
+                parts[i] = memoryview(parts[i])[n:]
+                n = 0
+        while i < len(parts) and not len(parts[i]):
+            i += 1
+    return parts[i:]
+
+
+# ---- decoding ----------------------------------------------------------------------
+
+
+def frame_sizes(prefix, max_data: int = MAX_DATA, max_header: int = MAX_HEADER) -> tuple[int, int]:
     """Header and data lengths announced by a frame prefix, checked against limits."""
     header_len, data_len = _PREFIX.unpack(prefix)
-    if header_len > MAX_HEADER or data_len > max_data:
+    if header_len > max_header or data_len > max_data:
         raise ProtocolError("oversized message")
     return header_len, data_len
 
 
 class _Decoder:
-    def __init__(self, data: memoryview) -> None:
+    """Rebuilds a value from a parsed header, validating every node. Arrays
+    come from the frame's data (copied into memory they own), or, for a frame
+    read straight into its arrays, from *prepared*; with *plan*, arrays are
+    only checked and their specs listed."""
+
+    __slots__ = ("data", "offset", "items", "prepared", "specs")
+
+    def __init__(self, data: memoryview | None, prepared=None, plan: bool = False) -> None:
         self.data = data
         self.offset = 0
         self.items = 0
+        self.prepared = prepared
+        self.specs: list | None = [] if plan else None
 
     def decode(self, node, depth: int = 0):
         self.items += 1
         if depth > MAX_DEPTH or self.items > MAX_ITEMS:
             raise ProtocolError("message nested too deeply or too large")
-        if node is None or type(node) in (bool, int, str):
+        t = type(node)
+        if node is None or t in _PLAIN:
             return node
-        if type(node) is list:
+        if t is list:
             return [self.decode(v, depth + 1) for v in node]
-        if type(node) is not dict or len(node) != 1:
+        if t is not dict or len(node) != 1:
             raise ProtocolError("malformed message")
         ((tag, body),) = node.items()
-        if tag == "f":
-            return _float(body)
-        if tag == "c":
-            if type(body) is not list or len(body) != 2:
-                raise ProtocolError("malformed complex")
-            return complex(_float(body[0]), _float(body[1]))
         if tag == "a":
             return self._array(body)
+        if tag == "o" and type(body) is dict:  # JSON object keys are always str
+            return {k: self.decode(v, depth + 1) for k, v in body.items()}
+        if tag == "f":
+            return _float(body)
+        if tag == "t" and type(body) is list:
+            return tuple([self.decode(v, depth + 1) for v in body])
         if tag == "s":
             arr = self._array(body.get("a") if type(body) is dict else None)
             if arr.ndim != 0:
                 raise ProtocolError("malformed numpy scalar")
             return arr[()]
-        if tag == "o" and type(body) is dict:  # JSON object keys are always str
-            return {k: self.decode(v, depth + 1) for k, v in body.items()}
-        if tag == "t" and type(body) is list:
-            return tuple(self.decode(v, depth + 1) for v in body)
+        if tag == "c":
+            if type(body) is not list or len(body) != 2:
+                raise ProtocolError("malformed complex")
+            return complex(_float(body[0]), _float(body[1]))
         if tag == "d" and type(body) is list:
             out = {}
             for pair in body:
@@ -163,18 +249,26 @@ class _Decoder:
         dt = _dtype(dtype_name)
         if math.prod(shape) * dt.itemsize != nbytes:
             raise ProtocolError("array size does not match its shape")
-        end = self.offset + nbytes
+        start = self.offset
+        end = self.offset = start + nbytes
+        if self.prepared is not None:
+            return next(self.prepared)
+        if self.specs is not None:
+            self.specs.append((shape, dt))
+            return np.empty(0 if shape else (), dtype=dt)  # only its ndim matters: a scalar is 0-d
         if end > len(self.data):
             raise ProtocolError("truncated array data")
-        arr = np.frombuffer(self.data[self.offset : end], dtype=dt).reshape(shape)
-        self.offset = end
-        # a writable, native-order copy that owns its memory
-        return arr.astype(_native(dt), copy=True)
+        out = _empty(shape, _native(dt))  # writable, native order, owns its memory
+        if nbytes:
+            out.reshape(-1)[...] = np.frombuffer(self.data, dtype=dt, count=nbytes // dt.itemsize, offset=start)
+        return out
 
 
-@functools.lru_cache(maxsize=64)
-def _native(dt: np.dtype) -> np.dtype:
-    return dt.newbyteorder("=")
+def _empty(shape, dtype: np.dtype) -> np.ndarray:
+    try:
+        return np.empty(shape, dtype=dtype)
+    except ValueError as exc:  # a dimension past what numpy can index
+        raise ProtocolError("malformed array shape") from exc
 
 
 def _float(text) -> float:
@@ -186,36 +280,151 @@ def _float(text) -> float:
         raise ProtocolError("malformed float") from exc
 
 
-def decode(header: bytes, data: bytes | memoryview) -> object:
-    """Rebuild a value from a frame's header and data, or raise ProtocolError."""
+def _parse(header) -> object:
     try:
-        tree = json.loads(header)
+        return _loads(header if type(header) is not memoryview else bytes(header))
     except (ValueError, RecursionError) as exc:
         raise ProtocolError("malformed message header") from exc
-    dec = _Decoder(memoryview(data))
-    value = dec.decode(tree)
+
+
+def decode(header, data) -> object:
+    """Rebuild a value from a frame's header and data, or raise ProtocolError."""
+    dec = _Decoder(data if type(data) is memoryview else memoryview(data))
+    value = dec.decode(_parse(header))
     if dec.offset != len(data):
         raise ProtocolError("unused array data in message")
     return value
 
 
-def read_frame(fileobj, max_data: int = MAX_DATA) -> object:
-    """Blocking read of one frame (the sandboxed side). EOFError at a clean end."""
-    prefix = _read_exact(fileobj, PREFIX_SIZE, eof_ok=True)
-    header_len, data_len = frame_sizes(prefix, max_data)
-    header = _read_exact(fileobj, header_len)
-    data = _read_exact(fileobj, data_len)
-    return decode(header, data)
+MORE = object()  # Receiver.feed: the frame is not complete yet
+_SCATTER_ARRAYS = 16  # a large frame of at most this many arrays is read straight into them
 
 
-def _read_exact(fileobj, n: int, eof_ok: bool = False) -> bytes:
-    chunks, got = [], 0
-    while got < n:
-        chunk = fileobj.read(n - got)
-        if not chunk:
-            if eof_ok and got == 0:
+class Receiver:
+    """Reads frames one at a time from a stream, with few system calls and one
+    copy of the data (from the kernel) or two. A frame that fits in the reused
+    buffer usually arrives in one read, and its arrays are copied out of it.
+    A larger one is read straight into its arrays, once its header has been
+    checked and the arrays' sizes add up to what the prefix announced (itself
+    checked against the limits first); or, if it carries many arrays, into a
+    buffer that grows as its bytes arrive. Either way a peer cannot make the
+    reader commit more memory than it actually sent. Bytes past the end of a
+    frame are dropped: the peer speaks only when spoken to."""
+
+    def __init__(self, max_data: int = MAX_DATA, max_header: int = MAX_HEADER) -> None:
+        self.max_data, self.max_header = max_data, max_header
+        self._small = bytearray(RECEIVE_BUFFER)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget any partial frame."""
+        self._buf = self._small
+        self._view = memoryview(self._small)
+        self._got = 0
+        self._total = 0  # the frame's size, once its prefix is in
+        self._header_len = 0
+        self._tree = None  # a large frame's parsed header
+        self._arrays: list | None = None  # and the arrays it is read into
+        self._targets: list = []  # the parts of their memory still to fill
+
+    def feed(self, readinto) -> object:
+        """One read with *readinto* (a function filling a memoryview, returning
+        the byte count, 0 at the end, None when nothing is there yet). The
+        value, once its frame is complete; else MORE. EOFError at a clean end
+        before any byte of a frame; Truncated at an end inside one;
+        ProtocolError for an oversized or malformed one."""
+        if self._arrays is not None:
+            return self._fill(readinto)
+        got, total = self._got, self._total
+        if total > len(self._buf):
+            self._grow()
+        n = readinto(self._view[got : total or len(self._buf)])
+        if not n:
+            if n is None:
+                return MORE
+            if got == 0:
                 raise EOFError
-            raise ProtocolError("truncated message")
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
+            raise Truncated("truncated message")
+        got += n
+        self._got = got
+        if not total:
+            if got < PREFIX_SIZE:
+                return MORE
+            header_len, data_len = frame_sizes(self._view[:PREFIX_SIZE], self.max_data, self.max_header)
+            total = self._total = PREFIX_SIZE + header_len + data_len
+            self._header_len = header_len
+        if got >= total:
+            view, start = self._view, PREFIX_SIZE
+            try:
+                return decode(view[start : start + self._header_len], view[start + self._header_len : total])
+            finally:
+                self.reset()
+        header_end = PREFIX_SIZE + self._header_len
+        if got >= header_end and total > RECEIVE_BUFFER and self._tree is None:
+            self._scatter(header_end)
+        return MORE
+
+    def _scatter(self, header_end: int) -> None:
+        """A large frame's header is in: check it, and read the rest straight
+        into the arrays it announces."""
+        self._tree = tree = _parse(self._view[PREFIX_SIZE:header_end])
+        planner = _Decoder(None, plan=True)
+        planner.decode(tree)  # every node checked, now
+        if planner.offset != self._total - header_end:
+            raise ProtocolError("array sizes do not match the message's data")
+        if len(planner.specs) > _SCATTER_ARRAYS:
+            return  # many arrays: the growing buffer, and one copy each
+        arrays = [_empty(shape, dt) for shape, dt in planner.specs]
+        targets = [memoryview(a.reshape(-1).view(np.uint8)) for a in arrays if a.nbytes]
+        arrived = self._view[header_end : self._got]
+        while arrived and targets:  # what came with the header
+            n = min(len(arrived), len(targets[0]))
+            targets[0][:n] = arrived[:n]
+            arrived, targets[0] = arrived[n:], targets[0][n:]
+            if not len(targets[0]):
+                targets.pop(0)
+        self._arrays, self._targets = arrays, targets
+        self._buf, self._view = self._small, memoryview(self._small)  # a grown buffer is no longer needed
+
+    def _fill(self, readinto) -> object:
+        targets = self._targets
+        if targets:
+            n = readinto(targets[0])
+            if not n:
+                if n is None:
+                    return MORE
+                raise Truncated("truncated message")
+            targets[0] = targets[0][n:]
+            if not len(targets[0]):
+                targets.pop(0)
+            if targets:
+                return MORE
+        try:
+            arrays = [a if a.dtype.isnative else a.astype(_native(a.dtype)) for a in self._arrays]
+            return _Decoder(None, prepared=iter(arrays)).decode(self._tree)
+        finally:
+            self.reset()
+
+    def _grow(self) -> None:
+        """More room for a frame larger than the buffer: double what arrived
+        (at least 1 MiB), never past the frame's announced size."""
+        size = min(self._total, max(2 * self._got, 1 << 20))
+        if size <= len(self._buf):
+            return
+        buf = bytearray(size)
+        buf[: self._got] = self._view[: self._got]
+        self._buf, self._view = buf, memoryview(buf)
+
+    def read(self, readinto) -> object:
+        """A whole frame, reading until it is complete (a blocking stream)."""
+        while True:
+            value = self.feed(readinto)
+            if value is not MORE:
+                return value
+
+
+def read_frame(fileobj, max_data: int = MAX_DATA, max_header: int = MAX_HEADER) -> object:
+    """Blocking read of one frame from a file object (with ``readinto``).
+    EOFError at a clean end. It may read past the frame's end: for streams
+    that carry one frame at a time."""
+    return Receiver(max_data, max_header).read(fileobj.readinto)

@@ -1,4 +1,4 @@
-"""Hardening applied inside the learner process, after fork, before learner code.
+"""Hardening applied inside a learner process, after fork, before learner code.
 
 Layers (DESIGN.md, "Sandbox layers"): new session, parent-death signal, only the
 pipes left open, rlimits, a per-slot uid when root, no-new-privs, Landlock
@@ -119,11 +119,8 @@ def set_limits(*, cpu_seconds: int, address_space: int, file_size: int, open_fil
 
 
 def current_address_space() -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
+    with open("/proc/self/statm", "rb") as f:  # VmSize, in pages
+        return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def drop_privileges(uid: int) -> None:
@@ -261,33 +258,20 @@ def load_bpf(program: bytes) -> None:
         raise OSError(e, f"loading the seccomp filter failed: {os.strerror(e)}")
 
 
-def harden(
-    *,
-    fds: list[int],
-    scratch: str,
-    uid: int | None,
-    memory_bytes: int,
-    cpu_seconds: int,
-    layers: dict,
-    readable: list[str],
-) -> None:
-    """Lock down this (forked) process. Raises if a layer that should work fails."""
+def harden(*, keep_fds: int, scratch: str, uid: int | None, layers: dict, readable: list[str]) -> int:
+    """Lock down this (forked) process but for its resource limits, which come
+    with its assignment (``limit``). Only fds 0 to *keep_fds* - 1 survive.
+    Returns the address space in use, the base of the memory limit (measured
+    here: /proc is out of reach afterwards). Raises if a layer that should work fails."""
     parent = os.getppid()
     os.setsid()
-    # keep only our pipes, renumbered 0.. so nothing else survives
-    os.closerange(max(fds) + 1, 1 << 16)
+    os.closerange(keep_fds, 1 << 16)
     os.chdir(scratch)
     abi = int(layers.get("landlock_abi") or 0)
     # The working directory is read-only too: RLIMIT_FSIZE caps one file, not
     # how many, and a learner writing 8 MiB files fills the disk at ~500 MB/s.
     ruleset = landlock_ruleset(abi, [*readable, scratch], []) if abi else None
-    set_limits(
-        cpu_seconds=cpu_seconds,
-        address_space=current_address_space() + memory_bytes,
-        file_size=8 * 2**20,
-        open_files=32,
-        processes=64,
-    )
+    base = current_address_space()
     if uid is not None:
         drop_privileges(uid)
     # after the uid change, which clears it
@@ -302,6 +286,19 @@ def harden(
         load_bpf(bytes.fromhex(seccomp["fixed"]))
         load_bpf(signal_self_program(os.getpid(), seccomp["arch"], seccomp["signal_syscalls"]))
     sys.dont_write_bytecode = True
+    return base
+
+
+def limit(*, base_address_space: int, memory_bytes: int, cpu_seconds: int) -> None:
+    """The resource limits of one assignment, set (only lowered: the seccomp
+    filter lets a process change its own) after ``harden``, before learner code."""
+    set_limits(
+        cpu_seconds=cpu_seconds,
+        address_space=base_address_space + memory_bytes,
+        file_size=8 * 2**20,
+        open_files=32,
+        processes=64,
+    )
 
 
 # Large temporaries (a few MB of float64) stay on the heap instead of being

@@ -4,7 +4,8 @@ A test is a plain function named ``test_*`` whose parameters name fixtures:
 
 - ``learner``: a proxy; ``learner.softmax(Z)`` runs the learner's function in
   the sandbox and returns its result as data. ``learner.softmax.timed(Z)``
-  returns ``(result, seconds)``, the seconds measured inside the sandbox.
+  returns ``(result, seconds)``: the learner process's CPU seconds for the
+  call, read by the judge from outside the sandbox.
 - ``reference``: the challenge's solution module (trusted side).
 - ``rng``: a ``numpy.random.Generator`` seeded per grading and per test.
 

@@ -21,7 +21,6 @@ import signal
 import socket
 import sys
 import tempfile
-import time
 import traceback
 
 FILENAME = "solution.py"
@@ -36,7 +35,9 @@ PRELOAD = (
 )  # fmt: skip
 
 
-def main(sock_fd: int) -> None:
+def main(sock_fd: int, uid: int | None = None) -> None:
+    """Serve the judge on *sock_fd*. Learner processes run as *uid* when the
+    zygote is root (one uid per worker slot)."""
     from grader.engine import sandbox
 
     sandbox.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -55,94 +56,180 @@ def main(sock_fd: int) -> None:
     os.environ.clear()  # the BLAS settings did their work at import; learners see nothing
     gc.freeze()  # the collector then leaves inherited objects alone: fewer copy-on-write faults per fork
     sock.send(json.dumps({"hello": os.getpid(), "layers": layers}).encode())
-    # Children are reaped as they end (a pidfd each), so the judge never waits
-    # for a killed process's teardown before starting the next grading.
-    sel = selectors.DefaultSelector()
-    sel.register(sock, selectors.EVENT_READ)
-    while True:
-        for key, _ in sel.select():
-            if key.fileobj is sock:
-                try:
-                    msg, fds, _, _ = socket.recv_fds(sock, 65536, 3)
-                except OSError:
-                    return
-                if not msg:  # the judge is gone
-                    return
-                pid, scratch = _spawn(sock, fds, json.loads(msg), layers)
-                sel.register(os.pidfd_open(pid), selectors.EVENT_READ, (pid, scratch))
-            else:
-                pid, scratch = key.data
-                sel.unregister(key.fd)
-                os.close(key.fd)
-                _, status = os.waitpid(pid, 0)
-                shutil.rmtree(scratch, ignore_errors=True)
-                sock.send(json.dumps({"exit": pid, "status": status}).encode())
+    _Zygote(sock, layers, uid if layers["uid_drop"] else None).serve()
 
 
-def _spawn(sock: socket.socket, fds: list[int], req: dict, layers: dict) -> tuple[int, str]:
-    uid = req.get("uid")
-    scratch = tempfile.mkdtemp(prefix="grader-")
-    if uid is not None:
-        os.chown(scratch, uid, uid)
-    pid = os.fork()
-    if pid == 0:
+class _Child:
+    """A forked process: on standby until assigned to a spawn request."""
+
+    def __init__(self, pid: int, control: socket.socket, scratch: str) -> None:
+        self.pid, self.control, self.scratch = pid, control, scratch
+        self.assigned = False
+
+
+class _Zygote:
+    """Keeps one process forked and hardened on standby, so a spawn request only
+    hands it its pipes and limits; the slow part (fork, copy-on-write faults,
+    Landlock, seccomp) happens off the judge's path, while nobody waits.
+
+    A standby is hardened like a learner process but holds nothing: no pipe to
+    the judge, no code. Children are reaped as they end (a pidfd each), so the
+    judge never waits for a killed process's teardown before the next grading."""
+
+    def __init__(self, sock: socket.socket, layers: dict, uid: int | None) -> None:
+        self.sock, self.layers, self.uid = sock, layers, uid
+        self.sel = selectors.DefaultSelector()
+        self.sel.register(sock, selectors.EVENT_READ)
+        self.standby: _Child | None = None
+
+    def serve(self) -> None:
+        self.standby = self._fork()
+        while True:
+            for key, _ in self.sel.select():
+                if key.fileobj is self.sock:
+                    try:
+                        msg, fds, _, _ = socket.recv_fds(self.sock, 65536, 3)
+                    except OSError:
+                        return
+                    if not msg:  # the judge is gone
+                        return
+                    self._spawn(fds, json.loads(msg))
+                else:
+                    self._reap(key)
+
+    def _spawn(self, fds: list[int], req: dict) -> None:
+        limits = json.dumps({"memory_bytes": int(req["memory_bytes"]), "cpu_seconds": int(req["cpu_seconds"])})
         try:
-            sock.close()
-            _child(fds, scratch, uid, req, layers)
-        except BaseException:
-            traceback.print_exc()
+            for attempt in range(2):
+                child, self.standby = self.standby or self._fork(), None
+                try:
+                    socket.send_fds(child.control, [limits.encode()], fds)
+                    break
+                except OSError:  # the standby died; its pidfd reports it
+                    if attempt:
+                        raise
+                finally:
+                    child.control.close()
         finally:
-            os._exit(70)
-    for fd in fds:
-        os.close(fd)
-    sock.send(json.dumps({"pid": pid}).encode())
-    return pid, scratch
+            for fd in fds:
+                os.close(fd)
+        child.assigned = True
+        self.sock.send(json.dumps({"pid": child.pid}).encode())
+        self.standby = self._fork()
+
+    def _fork(self) -> _Child:
+        scratch = tempfile.mkdtemp(prefix="grader-")
+        if self.uid is not None:
+            os.chown(scratch, self.uid, self.uid)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self.sock.close()
+                ours.close()
+                _child(theirs.detach(), scratch, self.uid, self.layers)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(70)
+        theirs.close()
+        child = _Child(pid, ours, scratch)
+        self.sel.register(os.pidfd_open(pid), selectors.EVENT_READ, child)
+        return child
+
+    def _reap(self, key: selectors.SelectorKey) -> None:
+        child = key.data
+        self.sel.unregister(key.fd)
+        os.close(key.fd)
+        _, status = os.waitpid(child.pid, 0)
+        shutil.rmtree(child.scratch, ignore_errors=True)
+        if child.assigned:
+            self.sock.send(json.dumps({"exit": child.pid, "status": status}).encode())
+        elif child is self.standby:  # it should not end; the next request forks anew
+            child.control.close()
+            self.standby = None
 
 
-def _child(fds: list[int], scratch: str, uid: int | None, req: dict, layers: dict) -> None:
+_CONTROL_FD = 5  # a standby's socket to the zygote; 0..4 become the learner's fds
+
+
+def _child(control: int, scratch: str, uid: int | None, layers: dict) -> None:
+    """A standby: harden, warm up, wait for an assignment (limits and the three
+    pipe ends), then serve the judge as a learner process."""
     from grader.engine import sandbox
 
-    req_r, rep_w, out_w = (os.dup(fd) for fd in fds)  # above 0..4, whatever they were
-    null = os.open(os.devnull, os.O_RDONLY)
-    for src, dst in ((null, 0), (out_w, 1), (out_w, 2), (req_r, 3), (rep_w, 4)):
-        os.dup2(src, dst)
-    sandbox.harden(
-        fds=[0, 1, 2, 3, 4],
-        scratch=scratch,
-        uid=uid,
-        memory_bytes=int(req["memory_bytes"]),
-        cpu_seconds=int(req["cpu_seconds"]),
-        layers=layers,
-        readable=layers["readable"],
+    if control != _CONTROL_FD:
+        os.dup2(control, _CONTROL_FD)
+        os.close(control)
+    null = os.open(os.devnull, os.O_RDONLY)  # while it can: Landlock keeps /dev out of reach
+    for fd in (0, 3, 4):  # placeholders, so received fds land above 0..4
+        if fd != null:
+            os.dup2(null, fd)
+    if null > _CONTROL_FD:
+        os.close(null)
+    # fds 1 and 2 stay the zygote's until the assignment: a failure here is the grader's
+    base = sandbox.harden(
+        keep_fds=_CONTROL_FD + 1, scratch=scratch, uid=uid, layers=layers, readable=layers["readable"]
     )
     import numpy
 
     numpy.random.seed(int.from_bytes(os.urandom(4), "little"))  # forked children share the zygote's state
+    _warm_up()
+    control_sock = socket.socket(fileno=_CONTROL_FD)
+    msg, fds, _, _ = socket.recv_fds(control_sock, 4096, 3)
+    if not msg or len(fds) != 3:  # the zygote is gone
+        os._exit(0)
+    req = json.loads(msg)
+    sandbox.limit(base_address_space=base, memory_bytes=req["memory_bytes"], cpu_seconds=req["cpu_seconds"])
+    req_r, rep_w, out_w = fds
+    for src, dst in ((out_w, 1), (out_w, 2), (req_r, 3), (rep_w, 4)):
+        os.dup2(src, dst)
+    control_sock.detach()
+    os.closerange(_CONTROL_FD, 1 << 16)  # the control socket and the received originals
     sys.stdin = open(0)  # noqa: SIM115
     sys.stdout = open(1, "w", buffering=1 << 16, closefd=False)  # noqa: SIM115
     sys.stderr = sys.stdout
-    _warm_up()
     Learner(os.fdopen(3, "rb", buffering=0), 4).serve()
     os._exit(0)
 
 
+_WARM_UP_CODE = """\
+import numpy as np
+
+def f(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+"""
+HEAP_READY = 2 * 2**20  # bytes of heap faulted in ahead: a grading's arrays reuse them
+
+
 def _warm_up() -> None:
-    """Touch, while this process waits as the spare, the memory every grading
+    """Touch, while this process waits on standby, the memory a grading
     touches: each first write to a page shared with the zygote is a
-    copy-on-write fault, better paid now than during the learner's tests."""
+    copy-on-write fault, and each new page of heap a zero-fill one, better
+    paid now than during the learner's tests. Runs a learner's requests
+    (load, calls on small and large arrays) through the very code that will
+    serve them, and grows the heap, which malloc keeps (its trim threshold
+    is far above this) for the arrays to come."""
+    import io
+
     import numpy as np
 
     from grader.engine import protocol
 
-    sample = np.linspace(-3.0, 3.0, 4096).reshape(64, 64)
-    for _ in range(2):
-        frame = protocol.encode({"op": "call", "name": "f", "args": [sample, (1, 2.0, None)], "kwargs": {"k": True}})
-        header = frame[protocol.PREFIX_SIZE :]
-        h, _ = protocol.frame_sizes(frame[: protocol.PREFIX_SIZE])
-        protocol.decode(header[:h], header[h:])
-        shifted = np.exp(sample - sample.max(axis=1, keepdims=True))
-        (shifted / shifted.sum(axis=1, keepdims=True)).mean(axis=0).var()
-        exec(compile("import numpy as np\ndef f(x, y=1):\n    return np.asarray(x) * y\n", FILENAME, "exec"), {})
+    np.ones(HEAP_READY // 8)
+    learner = Learner(None, -1)
+    receiver = protocol.Receiver()
+    small = np.linspace(-3.0, 3.0, 60).reshape(6, 10)
+    large = np.linspace(-3.0, 3.0, 10_000).reshape(2_000, 5)  # past the receive buffer
+    requests = [{"op": "load", "code": _WARM_UP_CODE}]
+    for fresh, x in ((True, small), (False, large), (True, large[0])):
+        requests.append({"op": "call", "name": "f", "args": [x], "kwargs": {"axis": -1}, "fresh": fresh})
+    for message in requests:
+        request = receiver.read(io.BytesIO(b"".join(protocol.encode_parts(message))).readinto)
+        reply = b"".join(protocol.encode_parts(learner.handle(request), protocol.MAX_REPLY_HEADER))
+        receiver.read(io.BytesIO(reply).readinto)
+    linecache.cache.pop(FILENAME, None)
 
 
 class Learner:
@@ -157,9 +244,11 @@ class Learner:
     def serve(self) -> None:
         from grader.engine import protocol
 
+        receiver = protocol.Receiver()
+        readinto = self.reader.readinto
         while True:
             try:
-                msg = protocol.read_frame(self.reader)
+                msg = receiver.read(readinto)
             except EOFError:
                 return
             reply = self.handle(msg)
@@ -169,10 +258,10 @@ class Learner:
                 except Exception:  # noqa: BLE001  (learner may have replaced or broken it)
                     pass
             try:
-                data = protocol.encode(reply)
+                parts = protocol.encode_parts(reply, protocol.MAX_REPLY_HEADER)
             except Exception as exc:  # noqa: BLE001
-                data = protocol.encode({"bad_value": _short(exc)})
-            _write_all(self.reply_fd, data)
+                parts = protocol.encode_parts({"bad_value": _short(exc)})
+            protocol.write_parts(self.reply_fd, parts)
 
     def handle(self, msg: dict) -> dict:
         op = msg.get("op")
@@ -183,7 +272,7 @@ class Learner:
                 self.code = compile(source, FILENAME, "exec", dont_inherit=True)
             except (SyntaxError, ValueError) as exc:
                 return {"raised": _exception_info(exc)}
-            return {"ok": None}
+            op = "fresh"  # and executed at once: the globals the first call uses
         if op == "fresh":
             error = self.fresh()
             if error:
@@ -204,12 +293,11 @@ class Learner:
                     }
                 }
             try:
-                start = time.perf_counter()
                 value = fn(*msg["args"], **msg["kwargs"])
-                seconds = time.perf_counter() - start
             except BaseException as exc:  # noqa: BLE001
                 return {"raised": _exception_info(exc)}
-            return {"ok": value, "seconds": seconds}  # serve() refuses a value that may not cross
+            # No time of ours: the judge reads this process's CPU clock, which the learner cannot fake.
+            return {"ok": value}  # serve() refuses a value that may not cross
         return {"bad_value": f"unknown op {op!r}"}
 
     def fresh(self) -> dict | None:
@@ -220,12 +308,6 @@ class Learner:
         except BaseException as exc:  # noqa: BLE001  (SystemExit too: it is the learner's)
             return {"raised": _exception_info(exc)}
         return None
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def _short(exc: BaseException, limit: int = 2000) -> str:

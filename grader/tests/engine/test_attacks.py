@@ -84,16 +84,33 @@ def leftovers(judge: Judge, zygote_pid: int, gone: list[str], since: float) -> l
         for p in procs.values()
         if p.uid in SANDBOX_UIDS and p.ppid not in zygotes and p.state != "Z"
     ]
-    # Our zygote's children: none, but for the spare process forked ahead of need.
+    # Our zygote's children: none, but for the spare learner process forked
+    # ahead of need and the zygote's standby (hardened, holding no pipe yet).
     children = [p for p in procs.values() if p.ppid == zygote_pid]
     allowed = 0 if getattr(judge.sandbox, "_spare", None) is None else 1
-    if len(children) > allowed:
-        problems.append(f"zygote children {children} (at most {allowed} expected)")
+    pipes = {p.pid: True if p.state == "Z" else holds_learner_pipes(p.pid) for p in children}
+    learners = [p for p in children if pipes[p.pid] is not False]
+    standbys = [p for p in children if pipes[p.pid] is False]
+    unknown = sum(1 for v in pipes.values() if v is None)  # not root: /proc/<pid>/fd is out of reach
+    if len(standbys) > 1 or len(learners) > allowed + min(unknown, 1 - len(standbys)):
+        problems.append(f"zygote children {children} (at most {allowed} learner process and a standby expected)")
     problems += [f"{path} still exists" for path in gone if os.path.lexists(path)]
     if judge.sandbox.layers.get("uid_drop"):
         problems += [f"{path} was left behind" for path in files_of(UID_BASE + judge.sandbox.slot, since)]
     problems += [f"System V IPC object left behind: {obj}" for obj in ipc_objects() if obj["cuid"] in SANDBOX_UIDS]
     return problems
+
+
+def holds_learner_pipes(pid: int) -> bool | None:
+    """Whether a zygote child is a learner process (its fd 3 is the request pipe)
+    rather than the standby (fd 3 is /dev/null until it is assigned); None when
+    /proc will not say."""
+    try:
+        return os.readlink(f"/proc/{pid}/fd/3").startswith("pipe:")
+    except FileNotFoundError:
+        return False
+    except PermissionError:
+        return None
 
 
 def ipc_objects() -> list[dict]:
@@ -261,6 +278,56 @@ def test_the_sandbox_layers_are_all_active(judge):
     judge.sandbox.start()
     layers = judge.sandbox.layers
     assert layers["seccomp"] and layers["landlock_abi"] >= 1 and layers["no_new_privs"]
+
+
+def standby_of(zygote_pid: int, timeout: float = 5) -> Proc:
+    deadline = time.monotonic() + timeout
+    while True:
+        procs = processes()
+        found = [p for p in procs.values() if p.ppid == zygote_pid and p.state != "Z"]
+        found = [p for p in found if holds_learner_pipes(p.pid) is False]
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, "the zygote has no standby process"
+        time.sleep(0.01)  # polling for the zygote to fork it
+
+
+def test_the_zygotes_standby_is_hardened_and_holds_nothing(judge, pack):
+    # It runs next to learner processes, as their uid: it must be as locked
+    # down as they are before it ever gets a pipe to the judge.
+    if not judge.sandbox.layers.get("uid_drop"):
+        pytest.skip("not root: /proc/<pid> of a non-dumpable process is out of reach")
+    assert judge.grade(pack, pack.solution).verdict == Verdict.PASSED
+    standby = standby_of(judge.sandbox._proc.pid)
+    deadline = time.monotonic() + 5
+    while True:  # hardening takes a few milliseconds after the fork
+        with open(f"/proc/{standby.pid}/status") as f:
+            status = dict(line.split(":", 1) for line in f)
+        if status["Seccomp"].strip() == "2" or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)  # polling for the standby to finish hardening
+    assert status["Seccomp"].strip() == "2" and status["NoNewPrivs"].strip() == "1"
+    assert status["Uid"].split() == [str(UID_BASE + judge.sandbox.slot)] * 4
+    fds = {int(fd): os.readlink(f"/proc/{standby.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{standby.pid}/fd")}
+    assert sorted(fds) == [0, 1, 2, 3, 4, 5], fds
+    assert fds[0] == fds[3] == fds[4] == "/dev/null" and fds[5].startswith("socket:"), fds
+    with open(f"/proc/{standby.pid}/environ", "rb") as f:  # the zygote's start: BLAS, locale, malloc
+        names = {entry.split(b"=", 1)[0].decode() for entry in f.read().split(b"\0") if entry}
+    assert names <= {"OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "LANG", "OPENBLAS_CORETYPE",
+                     "OPENBLAS_L2_SIZE", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"}, names  # fmt: skip
+
+
+def test_the_standby_ends_with_its_zygote(pack):
+    judge = Judge()
+    try:
+        assert judge.grade(pack, pack.solution).verdict == Verdict.PASSED
+        standby = standby_of(judge.sandbox._proc.pid)
+    finally:
+        judge.close()
+    deadline = time.monotonic() + 3
+    while (p := processes().get(standby.pid)) is not None and p.state != "Z":
+        assert time.monotonic() < deadline, "the standby outlived its zygote"
+        time.sleep(0.01)  # polling for the parent-death signal to land
 
 
 # ---- time --------------------------------------------------------------------------
@@ -867,11 +934,26 @@ def test_printing_a_passing_verdict(arena):
         ("os.write(4, b'\\0' * 7 + b'\\x04' + b'\\0' * 8 + b'junk')", Verdict.FAILED),  # malformed header
         ("os.write(4, b'\\0' * 7 + b'\\x40' + b'\\0' * 8 + b'{')", Verdict.TIMEOUT),  # a frame that never ends
         ("os.close(4)", Verdict.ERROR),
+        # a header past what the judge parses for a reply (a request may be larger)
+        ("os.write(4, (protocol.MAX_REPLY_HEADER + 1).to_bytes(8, 'big') + bytes(8) + b'[' * 4096)", Verdict.FAILED),
+        # a valid header announcing 128 MiB of array, of which 4 KiB come
+        ("os.write(4, len(H).to_bytes(8, 'big') + (2**27).to_bytes(8, 'big') + H + bytes(4096))", Verdict.TIMEOUT),
+        # its sizes do not add up to the data announced
+        ("os.write(4, len(H).to_bytes(8, 'big') + (2**20).to_bytes(8, 'big') + H + bytes(2**20))", Verdict.FAILED),
+        # a frame that says it is over after the prefix
+        ("os.write(4, bytes(16)); os.close(4)", Verdict.FAILED),
+        # half a large frame, then the end
+        ("os.write(4, protocol.encode(np.zeros(50_000))[:200_000]); os.close(4)", Verdict.ERROR),
     ],
-    ids=["oversized", "malformed", "unfinished", "closed"],
-)
+    ids=["oversized", "malformed", "unfinished", "closed", "header-past-reply-limit", "announced-not-sent",
+         "sizes-do-not-add-up", "empty-header", "cut-mid-array"],
+)  # fmt: skip
 def test_garbage_on_the_reply_pipe(arena, write, verdict):
-    result = arena.grade(f"import os, time\ndef double(x):\n    {write}\n    time.sleep(10)\n")
+    result = arena.grade(
+        "import json, os, time\nimport numpy as np\nfrom grader.engine import protocol\n"
+        "H = json.dumps({'a': ['<f8', [2**24], 2**27]}).encode()\n"
+        f"def double(x):\n    {write}\n    time.sleep(10)\n"
+    )
     arena.assert_contained(result, verdict)
 
 
@@ -920,6 +1002,20 @@ def test_monkey_patching_numpys_checks(arena):
 def test_returning_a_value_that_may_not_cross(arena, code):
     result = arena.grade(code)
     assert result.tests[0].message.startswith("the function returned a value that cannot be checked")
+    arena.assert_contained(result, Verdict.FAILED)
+
+
+def test_a_list_too_long_to_check_is_refused_with_a_hint(arena):
+    result = arena.grade("def double(x):\n    return [0.123456789012345] * 50_000\n")
+    assert result.tests[0].message.startswith("the function returned a value that cannot be checked")
+    assert "numpy array" in result.tests[0].message
+    arena.assert_contained(result, Verdict.FAILED)
+
+
+def test_many_arrays_in_one_reply(arena):
+    # more buffers than one writev takes, in a frame past the receive buffer
+    result = arena.grade("def double(x):\n    return [2 * x] * 3000\n")
+    assert result.tests[0].message == "result should be a numpy array, got list"
     arena.assert_contained(result, Verdict.FAILED)
 
 

@@ -2,9 +2,12 @@
 boundary 3): what crosses comes back identical, everything else is refused,
 and a malformed frame is a ProtocolError, never a crash or a wrong value."""
 
+import fcntl
 import io
 import json
+import os
 import struct
+import threading
 
 import numpy as np
 import pytest
@@ -319,3 +322,151 @@ def test_malformed_header(header):
 def test_too_many_parts_in_a_received_frame():
     with pytest.raises(ProtocolError):
         read(frame([0] * (protocol.MAX_ITEMS + 1)))
+
+
+# ---- reading from a stream: one frame at a time, in pieces -------------------------
+
+
+def trickle(data: bytes, step: int):
+    """A readinto that hands out at most *step* bytes a call, then the end."""
+    stream = io.BytesIO(data)
+
+    def readinto(view):
+        return stream.readinto(view[:step])
+
+    return readinto
+
+
+LARGE = [
+    np.arange(30_000.0).reshape(100, 300),  # past the receive buffer on its own
+    np.arange(12, dtype=np.float32)[::2],
+    np.float64(2.5),
+    np.zeros((0, 4)),
+    (np.arange(5000, dtype=">i8"), "tail"),
+]
+
+
+@pytest.mark.parametrize("step", [1 << 20, 65536, 4099, 7])
+def test_a_large_frame_arrives_whole_whatever_the_pieces(step):
+    value = {"many": LARGE, "n": 3}
+    out = protocol.Receiver().read(trickle(protocol.encode(value), step))
+    assert_same(out["n"], 3)
+    for a, b in zip(LARGE[:4], out["many"][:4], strict=True):
+        assert_same(a, b)
+    assert np.array_equal(out["many"][4][0], LARGE[4][0]) and out["many"][4][0].dtype.isnative
+
+
+def test_a_large_frame_of_many_small_arrays():
+    value = [np.full(3, float(i)) for i in range(3000)]  # more buffers than one writev takes, too
+    out = protocol.Receiver().read(trickle(protocol.encode(value), 10_000))
+    assert len(out) == 3000 and all(np.array_equal(a, b) for a, b in zip(value, out, strict=True))
+
+
+def test_a_receiver_reads_frame_after_frame():
+    receiver = protocol.Receiver()
+    for value in ([np.arange(20_000.0)], {"x": 1.5}, np.arange(3), "end"):
+        assert_same(value, receiver.read(trickle(protocol.encode(value), 5000)))
+
+
+def test_a_large_frame_cut_short_is_truncated():
+    data = protocol.encode(np.arange(50_000.0))
+    with pytest.raises(protocol.Truncated):
+        protocol.Receiver().read(trickle(data[: len(data) // 2], 8192))
+
+
+def test_array_sizes_that_do_not_add_up_are_refused_before_the_data_arrives():
+    header = json.dumps({"a": ["<f8", [10], 80]}).encode()
+    sent = struct.pack(">QQ", len(header), 1 << 20) + header + b"\0" * 100  # announces 1 MiB of data
+    receiver = protocol.Receiver()
+    with pytest.raises(ProtocolError, match="do not match"):
+        receiver.read(trickle(sent, len(sent)))
+
+
+def test_a_lying_prefix_costs_the_reader_only_what_was_sent():
+    # announces the largest header and data allowed, sends a few bytes, then stops
+    sent = struct.pack(">QQ", protocol.MAX_HEADER, protocol.MAX_DATA) + b"[" * 1000
+    receiver = protocol.Receiver()
+    readinto = trickle(sent, 300)
+    while receiver.feed(readinto) is protocol.MORE and receiver._got < len(sent):
+        assert len(receiver._buf) <= 1 << 20, "the buffer grew past what arrived"
+    with pytest.raises(protocol.Truncated):
+        receiver.read(readinto)
+
+
+def resident_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_a_large_array_announced_but_not_sent_takes_no_memory():
+    header = json.dumps({"a": ["<f8", [25 * 2**20], 200 * 2**20]}).encode()  # 200 MiB
+    sent = struct.pack(">QQ", len(header), 200 * 2**20) + header + b"\0" * 4096
+    receiver = protocol.Receiver()
+    before = resident_bytes()
+    readinto = trickle(sent, 65536)
+    assert receiver.feed(readinto) is protocol.MORE  # the header, and a page of the data
+    assert receiver._arrays is not None, "the frame is read straight into its array"
+    assert resident_bytes() - before < 32 * 2**20
+    with pytest.raises(protocol.Truncated):
+        receiver.read(readinto)
+
+
+def test_the_reply_header_limit():
+    value = [0.123456789012345] * 50_000  # about 1.2 MB of header: a list where an array belongs
+    data = protocol.encode(value)
+    with pytest.raises(ProtocolError, match="oversized"):
+        protocol.read_frame(io.BytesIO(data), max_header=protocol.MAX_REPLY_HEADER)
+    with pytest.raises(ProtocolError, match="numpy array"):
+        protocol.encode_parts(value, protocol.MAX_REPLY_HEADER)
+    assert protocol.read_frame(io.BytesIO(data)) == value
+
+
+def test_a_huge_integer_is_refused_not_a_crash():
+    with pytest.raises(ProtocolError):
+        protocol.encode(10**5000)
+
+
+# ---- writing: one writev when the pipe has room, the rest when it drains -----------
+
+
+def test_write_parts_on_a_nonblocking_pipe_resumes_where_it_stopped():
+    r, w = os.pipe()
+    try:
+        fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, 4096)
+        os.set_blocking(w, False)
+        os.set_blocking(r, False)
+        value = {"big": np.arange(100_000.0), "small": [np.arange(3)] * 5}
+        parts = protocol.encode_parts(value)
+        receiver, out, writes = protocol.Receiver(), protocol.MORE, 0
+
+        def readinto(view):
+            try:
+                return os.readv(r, [view])
+            except BlockingIOError:
+                return None
+
+        while out is protocol.MORE:
+            if parts:
+                parts = protocol.write_parts(w, parts)
+                writes += 1
+            out = receiver.feed(readinto)
+        assert writes > 10, "a 4 KiB pipe should have filled up many times"
+        assert np.array_equal(out["big"], value["big"]) and len(out["small"]) == 5
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+def test_write_parts_with_more_buffers_than_one_writev_takes():
+    r, w = os.pipe()
+    value = [np.full(2, float(i)) for i in range(2500)]
+    received = {}
+    reader = threading.Thread(target=lambda: received.update(v=protocol.Receiver().read(lambda v: os.readv(r, [v]))))
+    reader.start()
+    try:
+        assert protocol.write_parts(w, protocol.encode_parts(value)) == []
+    finally:
+        os.close(w)
+        reader.join(10)
+        os.close(r)
+    assert len(received["v"]) == 2500 and received["v"][-1].tolist() == [2499.0, 2499.0]
