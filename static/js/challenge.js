@@ -140,6 +140,7 @@
     });
   }
 
+  window.GraderTypeset = typeset; // the studio's statement preview uses it too
   document.addEventListener("DOMContentLoaded", () => {
     typeset(document);
     setupEditor();

@@ -1,19 +1,11 @@
 // The challenge editor: code fields become CodeMirror editors, and the
-// statement's live preview (rendered by the server through htmx) gets KaTeX.
+// statement's live preview (rendered by the server through htmx) gets KaTeX
+// (GraderTypeset, from challenge.js).
 (function () {
   "use strict";
 
-  function typeset(root) {
-    if (!window.katex) return;
-    root.querySelectorAll(".math").forEach((el) => {
-      try {
-        window.katex.render(el.textContent, el, { displayMode: el.classList.contains("block"), throwOnError: false });
-      } catch (e) { /* leave the TeX source visible */ }
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", () => {
     if (window.GraderEditor) window.GraderEditor.mountAll();
-    document.body.addEventListener("htmx:afterSwap", (e) => typeset(e.detail.target));
+    document.body.addEventListener("htmx:afterSwap", (e) => window.GraderTypeset(e.detail.target));
   });
 })();
