@@ -13,7 +13,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from challenges.models import Challenge
@@ -40,7 +40,13 @@ def code_check(code: str) -> None:
 
 def draft_save(*, user, challenge: Challenge, code: str) -> Draft:
     code_check(code)
-    draft, _ = Draft.objects.update_or_create(user=user, challenge=challenge, defaults={"code": code})
+    # one upsert, not update_or_create's read, savepoint and write: it runs on every Run and Submit
+    [draft] = Draft.objects.bulk_create(
+        [Draft(user=user, challenge=challenge, code=code, updated=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "challenge"],
+        update_fields=["code", "updated"],
+    )
     return draft
 
 
@@ -65,16 +71,18 @@ def submission_create(*, user, challenge: Challenge, code: str, kind: str, previ
         # Serialise this user's requests, so two quick clicks cannot both pass
         # the checks below. (SQLite's IMMEDIATE transactions already do.)
         get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
-        in_flight = Submission.objects.filter(
-            user=user, status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING]
+        limit, window = settings.GRADER_RATE_LIMIT, settings.GRADER_RATE_WINDOW
+        since = timezone.now() - timedelta(seconds=window)
+        counts = Submission.objects.filter(user=user).aggregate(  # both checks in one query
+            in_flight=Count("pk", filter=Q(status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])),
+            recent=Count("pk", filter=Q(created__gte=since)),
         )
-        if in_flight.exists():
+        if counts["in_flight"]:
             raise SubmissionRefused(
                 "A grading of yours is still in progress; wait for its result. Your code is saved.", status=409
             )
-        limit, window = settings.GRADER_RATE_LIMIT, settings.GRADER_RATE_WINDOW
-        recent = Submission.objects.filter(user=user, created__gte=timezone.now() - timedelta(seconds=window))
-        if recent.count() >= limit:
+        if counts["recent"] >= limit:
+            recent = Submission.objects.filter(user=user, created__gte=since)
             oldest = recent.order_by("created").values_list("created", flat=True).first()
             wait = max(1, int((oldest + timedelta(seconds=window) - timezone.now()).total_seconds() // 60) + 1)
             raise SubmissionRefused(
