@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
 
 from challenges.models import Challenge
 
 STATUSES = ("solved", "attempted", "new")
+
+
+# easy, medium, hard: not the alphabet's easy, hard, medium
+DIFFICULTY_ORDER = Case(
+    *(When(difficulty=value, then=Value(rank)) for rank, value in enumerate(Challenge.Difficulty.values)),
+    default=Value(len(Challenge.Difficulty.values)),
+)
 
 
 def challenge_list_published() -> QuerySet[Challenge]:
@@ -14,7 +21,7 @@ def challenge_list_published() -> QuerySet[Challenge]:
         Challenge.objects.filter(published=True)
         .exclude(current_version=None)
         .annotate(points=F("current_version__points"))
-        .order_by("difficulty", "title")
+        .order_by(DIFFICULTY_ORDER, "title")
     )
 
 

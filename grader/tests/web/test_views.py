@@ -73,6 +73,12 @@ def test_the_list_shows_progress_in_one_query(alice_client, alice, softmax, djan
     assert rows["batch-norm"].status == "new"
 
 
+def test_the_list_goes_from_easy_to_hard(client, library):
+    difficulties = [c.difficulty for c in client.get(reverse("challenges:list")).context["challenges"]]
+    assert difficulties == sorted(difficulties, key=["easy", "medium", "hard"].index)
+    assert len(set(difficulties)) > 1
+
+
 def test_the_list_filters_by_difficulty_tag_and_status(alice_client, alice, softmax):
     graded(alice, softmax, "def softmax(Z):\n    return Z\n")
     by_status = alice_client.get(reverse("challenges:list"), {"status": "attempted"}).context["challenges"]
