@@ -37,16 +37,23 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def challenge_page_context(challenge: Challenge, version) -> dict:
+    """What the challenge page shows of *version* (learners' page and instructors' preview)."""
+    return {
+        "challenge": challenge,
+        "version": version,
+        "statement_html": render_markdown(version.statement),
+        "sample_tests": sample_test_sources(version.tests),
+    }
+
+
 def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = get_object_or_404(
         Challenge.objects.select_related("current_version"), slug=slug, published=True, current_version__isnull=False
     )
     version = challenge.current_version
     context = {
-        "challenge": challenge,
-        "version": version,
-        "statement_html": render_markdown(version.statement),
-        "sample_tests": sample_test_sources(version.tests),
+        **challenge_page_context(challenge, version),
         "run_url": reverse("grader:run", args=[slug]),
         "submit_url": reverse("grader:submit", args=[slug]),
         "draft_url": reverse("grader:draft", args=[slug]),

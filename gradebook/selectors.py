@@ -143,6 +143,12 @@ def _published_columns(tag: str) -> tuple[list[Column], list[str]]:
     return columns, tags
 
 
+def _totals(cells: list[Cell], columns: list[Column]) -> tuple[float, int]:
+    """A learner's points (best score x points, summed) and challenges solved."""
+    total = sum((c.best_score or 0.0) * col.points for c, col in zip(cells, columns, strict=True))
+    return total, sum(1 for c in cells if c.solved)
+
+
 def _full_name(first: str, last: str) -> str:
     return f"{first} {last}".strip()
 
@@ -174,11 +180,7 @@ def gradebook_build(*, name: str = "", tag: str = "", sort: str = DEFAULT_SORT) 
             if row is not None:  # a learner who signed up between the two queries
                 row[index[stat["challenge_id"]]] = _cell(stat)
 
-    rows = []
-    for pk, row_cells in cells.items():
-        total = sum((c.best_score or 0.0) * col.points for c, col in zip(row_cells, columns, strict=True))
-        solved = sum(1 for c in row_cells if c.solved)
-        rows.append(LearnerRow(pk, *names[pk], cells=row_cells, total=total, solved=solved))
+    rows = [LearnerRow(pk, *names[pk], row, *_totals(row, columns)) for pk, row in cells.items()]
     for i, col in enumerate(columns):
         bests = [r.cells[i].best_score for r in rows if r.cells[i].attempts]
         col.attempted = len(bests)
@@ -270,9 +272,9 @@ def gradebook_export_rows(*, name: str = "", tag: str = "") -> Iterator[list]:
                 cells[stat["user_id"]][index[stat["challenge_id"]]] = _cell(stat)
         for pk, username, first, last, email in batch:
             row = cells[pk]
-            total = sum((c.best_score or 0.0) * col.points for c, col in zip(row, columns, strict=True))
+            total, solved = _totals(row, columns)
             yield [
-                username, first, last, email, round(total, 2), max_total, sum(1 for c in row if c.solved),
+                username, first, last, email, round(total, 2), max_total, solved,
                 *(None if c.best_score is None else round(c.best_score, 4) for c in row),
             ]  # fmt: skip
 
@@ -368,6 +370,7 @@ class ChallengeAnalytics:
     verdicts: list[VerdictCount]
     failing: int  # Submits that did not pass, grader faults left out
     failed_tests: list[FailedTest]
+    misconceptions: MisconceptionReport
 
     @property
     def solve_rate(self) -> float | None:
@@ -384,7 +387,8 @@ def _failing_submits(challenge: Challenge) -> QuerySet[Submission]:
 
 
 def challenge_analytics(*, challenge: Challenge) -> ChallengeAnalytics:
-    """How learners fare on *challenge*: two queries, each streamed.
+    """How learners fare on *challenge*, misconceptions included: three
+    queries (Submits in order, validations, failing Submits), two streamed.
 
     The medians need each learner's Submits in order; walking them once, a
     learner at a time, costs less than the equivalent SQL window functions
@@ -417,12 +421,15 @@ def challenge_analytics(*, challenge: Challenge) -> ChallengeAnalytics:
     failing = 0
     failed: Counter[str] = Counter()
     hidden: dict[str, bool] = {}
-    for tests in _failing_submits(challenge).values_list("tests", flat=True).iterator(chunk_size=CHUNK_SIZE):
+    misconceptions = _Misconceptions(challenge)
+    rows = _failing_submits(challenge).values_list("version_id", "user_id", "tests")
+    for version_id, user_id, tests in rows.iterator(chunk_size=CHUNK_SIZE):
         failing += 1
         for t in tests or []:
             if t.get("status") not in NOT_FAILED:
                 failed[t["name"]] += 1
                 hidden[t["name"]] = bool(t.get("hidden"))
+        misconceptions.add(version_id, user_id, tests)
     failed_tests = [FailedTest(n, hidden[n], c, c / failing) for n, c in failed.most_common(TOP_FAILED_TESTS)]
 
     return ChallengeAnalytics(
@@ -435,6 +442,7 @@ def challenge_analytics(*, challenge: Challenge) -> ChallengeAnalytics:
         verdicts=verdict_rows,
         failing=failing,
         failed_tests=failed_tests,
+        misconceptions=misconceptions.report(),
     )
 
 
@@ -493,57 +501,64 @@ def _mutant_signatures(run: ValidationRun) -> dict[frozenset[str], tuple[str, ..
     return {signature: tuple(sorted(names)) for signature, names in groups.items() if signature}
 
 
-def challenge_misconceptions(*, challenge: Challenge) -> MisconceptionReport:
+class _Misconceptions:
     """Which known-wrong solution each failing Submit behaves like.
 
     A failing Submit behaves like a mutant when the set of tests it did not
     pass is the set that mutant did not pass in the latest finished validation
-    of the version the Submit was graded against. Two queries: the validations,
-    then the failing Submits, streamed.
+    of the version the Submit was graded against. One query (the validations);
+    the failing Submits are fed in by ``challenge_analytics``'s single pass.
     """
-    latest: dict[int, ValidationRun] = {}
-    runs = (
-        ValidationRun.objects.filter(version__challenge=challenge, status=ValidationStatus.DONE)
-        .select_related("version")
-        .order_by("version_id", "-created", "-pk")
-    )
-    for run in runs:
-        latest.setdefault(run.version_id, run)
-    signatures = {version_id: _mutant_signatures(run) for version_id, run in latest.items()}
-    descriptions: dict[str, str] = {}
-    for run in sorted(latest.values(), key=lambda r: r.version.number):  # the newest version's words win
-        for name, result in run.runs.items():
-            descriptions[name] = result.get("description") or name.replace("_", " ")
 
-    classified = unvalidated = 0
-    matches: Counter[tuple[str, ...]] = Counter()
-    learners: dict[tuple[str, ...], set[int]] = defaultdict(set)
-    failing = _failing_submits(challenge).values_list("version_id", "user_id", "tests")
-    for version_id, user_id, tests in failing.iterator(chunk_size=CHUNK_SIZE):
-        by_signature = signatures.get(version_id)
+    def __init__(self, challenge: Challenge) -> None:
+        self.latest: dict[int, ValidationRun] = {}
+        runs = (
+            ValidationRun.objects.filter(version__challenge=challenge, status=ValidationStatus.DONE)
+            .select_related("version")
+            .order_by("version_id", "-created", "-pk")
+        )
+        for run in runs:
+            self.latest.setdefault(run.version_id, run)
+        self.signatures = {version_id: _mutant_signatures(run) for version_id, run in self.latest.items()}
+        self.classified = self.unvalidated = 0
+        self.matches: Counter[tuple[str, ...]] = Counter()
+        self.learners: dict[tuple[str, ...], set[int]] = defaultdict(set)
+
+    def add(self, version_id: int, user_id: int, tests: list | None) -> None:
+        by_signature = self.signatures.get(version_id)
         if by_signature is None:
-            unvalidated += 1
-            continue
-        classified += 1
+            self.unvalidated += 1
+            return
+        self.classified += 1
         mutants = by_signature.get(_not_passed((t.get("name"), t.get("status")) for t in tests or []))
         if mutants:
-            matches[mutants] += 1
-            learners[mutants].add(user_id)
+            self.matches[mutants] += 1
+            self.learners[mutants].add(user_id)
 
-    misconceptions = [
-        Misconception(
-            mutants=mutants,
-            descriptions=tuple(descriptions.get(m, m) for m in mutants),
-            submissions=count,
-            learners=len(learners[mutants]),
-            share=count / classified,
+    def report(self) -> MisconceptionReport:
+        descriptions: dict[str, str] = {}
+        for run in sorted(self.latest.values(), key=lambda r: r.version.number):  # the newest version's words win
+            for name, result in run.runs.items():
+                descriptions[name] = result.get("description") or name.replace("_", " ")
+        misconceptions = [
+            Misconception(
+                mutants=mutants,
+                descriptions=tuple(descriptions.get(m, m) for m in mutants),
+                submissions=count,
+                learners=len(self.learners[mutants]),
+                share=count / self.classified,
+            )
+            for mutants, count in self.matches.most_common()
+        ]
+        return MisconceptionReport(
+            validated_versions=sorted(run.version.number for run in self.latest.values()),
+            classified=self.classified,
+            unvalidated=self.unvalidated,
+            misconceptions=misconceptions,
+            unmatched=self.classified - sum(self.matches.values()),
         )
-        for mutants, count in matches.most_common()
-    ]
-    return MisconceptionReport(
-        validated_versions=sorted(run.version.number for run in latest.values()),
-        classified=classified,
-        unvalidated=unvalidated,
-        misconceptions=misconceptions,
-        unmatched=classified - sum(matches.values()),
-    )
+
+
+def challenge_misconceptions(*, challenge: Challenge) -> MisconceptionReport:
+    """The misconceptions part of ``challenge_analytics``."""
+    return challenge_analytics(challenge=challenge).misconceptions

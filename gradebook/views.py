@@ -15,7 +15,6 @@ from gradebook.exports import csv_response
 from gradebook.selectors import (
     DEFAULT_SORT,
     challenge_analytics,
-    challenge_misconceptions,
     challenge_summaries,
     gradebook_build,
     gradebook_export_rows,
@@ -99,15 +98,9 @@ def challenges(request: HttpRequest) -> HttpResponse:
 @require_GET
 def challenge(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = get_object_or_404(Challenge, slug=slug)
-    return render(
-        request,
-        "gradebook/challenge.html",
-        {
-            "challenge": challenge,
-            "stats": challenge_analytics(challenge=challenge),
-            "report": challenge_misconceptions(challenge=challenge),
-        },
-    )
+    stats = challenge_analytics(challenge=challenge)
+    context = {"challenge": challenge, "stats": stats, "report": stats.misconceptions}
+    return render(request, "gradebook/challenge.html", context)
 
 
 @instructor_required

@@ -146,17 +146,7 @@ def submission_grade(*, submission_id: int) -> Submission | None:
         run_only=submission.kind == Submission.Kind.RUN,
         seed=submission.seed,
     )
-    fields = {
-        "verdict": result.verdict,
-        "score": result.score,
-        "tests": [t.__dict__ for t in result.tests],
-        "stdout": result.stdout,
-        "error": result.error,
-        "error_line": result.error_line,
-        "duration_ms": result.duration_ms,
-        "status": Submission.Status.DONE,
-        "finished": timezone.now(),
-    }
+    fields = {**result_fields(result), "status": Submission.Status.DONE, "finished": timezone.now()}
     # Only the grading that still owns the submission stores: if the sweeper
     # handed it to another worker meanwhile, one result is kept, not two.
     mine = Submission.objects.filter(pk=submission.pk, status=Submission.Status.RUNNING, attempts=submission.attempts)
@@ -178,6 +168,31 @@ def worker_heartbeat(*, name: str) -> None:
     WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen": timezone.now()})
 
 
+def requeue_lost(model, lost: Q, task, now, limit: int = 500) -> int:
+    """Put back to queued, and send *task* again for, rows of *model* matching
+    *lost* (each with ``status`` and ``enqueued``). How many were re-enqueued."""
+    count = 0
+    for pk in model.objects.filter(lost).values_list("pk", flat=True)[:limit]:
+        # the same condition again: a worker or another sweeper may have moved it meanwhile
+        if model.objects.filter(lost, pk=pk).update(status="queued", enqueued=now):
+            transaction.on_commit(partial(task.delay, pk))
+            count += 1
+    return count
+
+
+def result_fields(result) -> dict:
+    """What a grading found, as Submission fields."""
+    return {
+        "verdict": result.verdict,
+        "score": result.score,
+        "tests": [t.__dict__ for t in result.tests],
+        "stdout": result.stdout,
+        "error": result.error,
+        "error_line": result.error_line,
+        "duration_ms": result.duration_ms,
+    }
+
+
 def submission_sweep() -> dict[str, int]:
     """Re-enqueue submissions whose message was lost: queued and not claimed
     for too long (a crash between commit and enqueue, a broker that dropped
@@ -193,13 +208,7 @@ def submission_sweep() -> dict[str, int]:
         "queued": Q(status=Submission.Status.QUEUED)
         & Q(enqueued__lt=now - timedelta(seconds=settings.GRADER_STUCK_QUEUED_SECONDS)),
     }
-    counts = dict.fromkeys(lost, 0)
-    for kind, condition in lost.items():
-        for pk in Submission.objects.filter(condition).values_list("pk", flat=True)[:500]:
-            # the same condition again: a worker or another sweeper may have moved it meanwhile
-            if Submission.objects.filter(condition, pk=pk).update(status=Submission.Status.QUEUED, enqueued=now):
-                transaction.on_commit(partial(grade_submission.delay, pk))
-                counts[kind] += 1
+    counts = {kind: requeue_lost(Submission, condition, grade_submission, now) for kind, condition in lost.items()}
     if any(counts.values()):
         log.warning("sweeper re-enqueued %(running)d stuck running and %(queued)d lost queued submissions", counts)
     return counts

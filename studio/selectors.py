@@ -8,14 +8,22 @@ import json
 from django.db.models import Count, F, Q
 
 from challenges.models import Challenge, ChallengeVersion
-from studio.models import Regrade, RegradeItem, Status
+from studio.models import Regrade, RegradeItem, Status, ValidationRun
 
 _TEXT_FIELDS = ("statement", "starter", "solution", "tests", "takeaways")
 
 
 def studio_challenges() -> list[Challenge]:
-    """Every challenge, drafts too, with its latest version loaded."""
-    return list(Challenge.objects.select_related("current_version", "draft_version").order_by("title"))
+    """Every challenge, drafts too, with its latest version and that version's
+    latest validation (``validation``, or None): two queries in all."""
+    challenges = list(Challenge.objects.select_related("current_version", "draft_version").order_by("title"))
+    latest: dict[int, ValidationRun] = {}
+    versions = [c.latest_version.pk for c in challenges if c.latest_version is not None]
+    for run in ValidationRun.objects.filter(version_id__in=versions).order_by("version_id", "-created", "-pk"):
+        latest.setdefault(run.version_id, run)
+    for c in challenges:
+        c.validation = latest.get(c.latest_version.pk) if c.latest_version is not None else None
+    return challenges
 
 
 def _field_text(version: ChallengeVersion, name: str) -> str:

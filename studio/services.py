@@ -16,6 +16,7 @@ from challenges.services import challenge_make_current
 from grader.engine.judge import default_judge
 from grader.engine.validate import REFERENCE, validate_pack
 from grader.models import Submission
+from grader.services import requeue_lost, result_fields
 from studio.models import Regrade, RegradeItem, Status, ValidationRun
 
 log = logging.getLogger(__name__)
@@ -126,14 +127,14 @@ def regrade_start(*, challenge: Challenge, scope: str, user) -> Regrade:
             submits = submits.filter(pk=Subquery(latest))
         submits = submits.exclude(version=version).values_list("pk", "version_id", "verdict", "score")
         regrade = Regrade.objects.create(challenge=challenge, version=version, scope=scope, requested_by=user)
-        items = RegradeItem.objects.bulk_create(
+        RegradeItem.objects.bulk_create(
             RegradeItem(regrade=regrade, submission_id=pk, old_version_id=v, old_verdict=verdict, old_score=score)
             for pk, v, verdict, score in submits
         )
-        if not items:
+        ids = list(regrade.items.values_list("pk", flat=True))
+        if not ids:
             regrade.finished = timezone.now()
             regrade.save(update_fields=["finished"])
-        ids = list(regrade.items.values_list("pk", flat=True))
         for pk in ids:
             transaction.on_commit(partial(regrade_submission.delay, pk))
     log.info("regrade %s: %d submissions of %s to v%d", regrade.pk, len(ids), challenge.slug, version.number)
@@ -155,10 +156,8 @@ def regrade_item_execute(*, item_id: int) -> RegradeItem | None:
         if not mine.update(status=Status.DONE, new_verdict=result.verdict, new_score=result.score):
             return None  # the sweeper handed it to another worker meanwhile
         Submission.objects.filter(pk=submission.pk).update(
-            version=version, verdict=result.verdict, score=result.score, tests=[t.__dict__ for t in result.tests],
-            stdout=result.stdout, error=result.error, error_line=result.error_line, duration_ms=result.duration_ms,
-            finished=timezone.now(),
-        )  # fmt: skip
+            version=version, finished=timezone.now(), **result_fields(result)
+        )
         if not item.regrade.items.exclude(status=Status.DONE).exists():
             Regrade.objects.filter(pk=item.regrade_id, finished__isnull=True).update(finished=timezone.now())
     item.refresh_from_db()
@@ -173,19 +172,17 @@ def studio_sweep() -> dict[str, int]:
     now = timezone.now()
     stuck_running = now - timedelta(seconds=settings.GRADER_VALIDATION_TIME_LIMIT + 30)
     stuck_queued = now - timedelta(seconds=settings.GRADER_STUCK_QUEUED_SECONDS)
-    counts = {"validations": 0, "regrade items": 0}
-    lost = Q(status=Status.RUNNING, started__lt=stuck_running) | Q(status=Status.QUEUED, enqueued__lt=stuck_queued)
-    for pk in ValidationRun.objects.filter(lost).values_list("pk", flat=True)[:100]:
-        if ValidationRun.objects.filter(lost, pk=pk).update(status=Status.QUEUED, enqueued=now):
-            transaction.on_commit(partial(validate_version.delay, pk))
-            counts["validations"] += 1
-    lost = Q(status=Status.RUNNING, started__lt=now - timedelta(seconds=settings.GRADER_STUCK_RUNNING_SECONDS)) | Q(
-        status=Status.QUEUED, enqueued__lt=stuck_queued
-    )
-    for pk in RegradeItem.objects.filter(lost).values_list("pk", flat=True)[:500]:
-        if RegradeItem.objects.filter(lost, pk=pk).update(status=Status.QUEUED, enqueued=now):
-            transaction.on_commit(partial(regrade_submission.delay, pk))
-            counts["regrade items"] += 1
+    stuck_item = now - timedelta(seconds=settings.GRADER_STUCK_RUNNING_SECONDS)
+    counts = {
+        "validations": requeue_lost(
+            ValidationRun, Q(status=Status.RUNNING, started__lt=stuck_running)
+            | Q(status=Status.QUEUED, enqueued__lt=stuck_queued), validate_version, now, limit=100,
+        ),
+        "regrade items": requeue_lost(
+            RegradeItem, Q(status=Status.RUNNING, started__lt=stuck_item)
+            | Q(status=Status.QUEUED, enqueued__lt=stuck_queued), regrade_submission, now,
+        ),
+    }  # fmt: skip
     if any(counts.values()):
         log.warning("sweeper re-enqueued %(validations)d validations and %(regrade items)d regrade items", counts)
     return counts

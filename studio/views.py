@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import instructor_required
 from challenges.models import Challenge
-from challenges.rendering import render_markdown, sample_test_sources
+from challenges.rendering import render_markdown
 from challenges.services import challenge_save_draft
+from challenges.views import challenge_page_context
 from grader.models import Submission
 from grader.selectors import submission_history
 from grader.views import grade_response
@@ -38,10 +39,7 @@ def _challenge(slug: str) -> Challenge:
 @instructor_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    challenges = studio_challenges()
-    for c in challenges:
-        c.validation = latest_validation(c.latest_version)
-    return render(request, "studio/index.html", {"challenges": challenges})
+    return render(request, "studio/index.html", {"challenges": studio_challenges()})
 
 
 def _save(request: HttpRequest, form: ChallengeForm, mutants: MutantFormSet) -> HttpResponse | None:
@@ -148,11 +146,10 @@ def unpublish(request: HttpRequest, slug: str) -> HttpResponse:
 def versions(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = _challenge(slug)
     history = list(challenge.versions.select_related("author").order_by("-number"))
-    numbers = [v.number for v in history]
+    by_number = {str(v.number): v for v in history}
     context = {"challenge": challenge, "versions": history}
-    a, b = request.GET.get("a", ""), request.GET.get("b", "")
-    if a.isdigit() and b.isdigit() and int(a) in numbers and int(b) in numbers:
-        old, new = (next(v for v in history if v.number == int(n)) for n in (a, b))
+    old, new = by_number.get(request.GET.get("a", "")), by_number.get(request.GET.get("b", ""))
+    if old and new:
         context.update(old=old, new=new, diff=version_diff(old, new))
     elif len(history) > 1:
         context.update(old=history[1], new=history[0], diff=version_diff(history[1], history[0]))
@@ -188,11 +185,8 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     version = challenge.latest_version
     history = submission_history(user=request.user, challenge=challenge, preview=True)
     context = {
-        "challenge": challenge,
-        "version": version,
+        **challenge_page_context(challenge, version),
         "preview": True,
-        "statement_html": render_markdown(version.statement),
-        "sample_tests": sample_test_sources(version.tests),
         "takeaways_html": render_markdown(version.takeaways),
         "code": version.starter,
         "history": history,

@@ -175,3 +175,16 @@ def test_line_endings_from_the_browser_are_stored_as_in_a_pack_file(teacher_clie
     assert version.content_hash == version.pack().content_hash()
     teacher_client.post("/studio/double/", pack_fields())  # the same content with LF: no new version
     assert ChallengeVersion.objects.count() == 1
+
+
+def test_the_studio_list_shows_each_latest_validation_in_a_constant_number_of_queries(
+    teacher_client, library, django_assert_num_queries
+):
+    challenges = list(Challenge.objects.select_related("current_version"))
+    for c in challenges:
+        ValidationRun.objects.create(version=c.current_version, status="done", valid=False)
+        ValidationRun.objects.create(version=c.current_version, status="done", valid=True)  # the latest
+    # session, user, the role; challenges, validations: whatever the number of challenges
+    with django_assert_num_queries(5):
+        page = teacher_client.get("/studio/")
+    assert [c.validation.valid for c in page.context["challenges"]] == [True] * len(challenges)
