@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
@@ -35,6 +36,32 @@ def is_instructor(user) -> bool:
         users = get_user_model().objects  # not type(user): request.user is a lazy proxy
         user._is_instructor = users.filter(holds_instructor_permission(), pk=user.pk).exists()
     return user._is_instructor
+
+
+NAV_ROLE_SECONDS = 60
+
+
+def _nav_role_key(pk) -> str:
+    return f"roles:nav-instructor:{pk}"
+
+
+def nav_is_instructor(user) -> bool:
+    """``is_instructor`` for the nav links every page shows, remembered in the
+    cache: a query less per page. Forgotten when the user's groups or
+    permissions change; a change to a group's permissions shows within
+    NAV_ROLE_SECONDS. Access is never decided by it (``instructor_required``)."""
+    if not (user.is_authenticated and user.is_active) or user.is_superuser:
+        return is_instructor(user)
+    key = _nav_role_key(user.pk)
+    held = cache.get(key)
+    if held is None:
+        held = is_instructor(user)
+        cache.set(key, held, NAV_ROLE_SECONDS)
+    return held
+
+
+def forget_nav_role(pks) -> None:
+    cache.delete_many([_nav_role_key(pk) for pk in pks])
 
 
 def instructors_group() -> Group:
@@ -67,4 +94,4 @@ def context(request) -> dict:
     so the permission queries run only for a template that asks: the result
     fragment, polled several times per grading, does not."""
     user = getattr(request, "user", None)
-    return {"is_instructor": lambda: user is not None and is_instructor(user)}
+    return {"is_instructor": lambda: user is not None and nav_is_instructor(user)}

@@ -5,7 +5,7 @@ from django.urls import reverse
 from challenges.models import Challenge
 from challenges.rendering import render_markdown, sample_test_sources
 from challenges.selectors import STATUSES, challenge_list_published, challenge_list_with_progress, challenge_tags
-from grader.selectors import challenge_progress, editor_code_for
+from grader.selectors import challenge_progress, draft_code, editor_code_for
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -48,9 +48,10 @@ def challenge_page_context(challenge: Challenge, version) -> dict:
 
 
 def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    challenge = get_object_or_404(
-        Challenge.objects.select_related("current_version"), slug=slug, published=True, current_version__isnull=False
-    )
+    challenges = Challenge.objects.select_related("current_version")
+    if request.user.is_authenticated:
+        challenges = challenges.annotate(draft=draft_code(request.user))
+    challenge = get_object_or_404(challenges, slug=slug, published=True, current_version__isnull=False)
     version = challenge.current_version
     context = {
         **challenge_page_context(challenge, version),
@@ -62,7 +63,7 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
         progress = challenge_progress(user=request.user, challenge=challenge)
         context.update(progress)
         context["code"] = editor_code_for(
-            user=request.user, challenge=challenge, from_submission=request.GET.get("from")
+            user=request.user, challenge=challenge, draft=challenge.draft, from_submission=request.GET.get("from")
         )
         if progress["solved"]:
             context["takeaways_html"] = render_markdown(version.takeaways)

@@ -157,6 +157,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True  # results live in the database
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection before and after every
+# task unless told to reuse it, and a new PostgreSQL connection costs more than
+# a grading's own queries (a backend process forked per connection). Reused
+# here; grader.tasks applies DB_CONN_MAX_AGE and the health check before each
+# task, as Django does before each request.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 330)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 360)
 
@@ -212,6 +218,9 @@ GRADER_STUCK_QUEUED_SECONDS = envint("GRADER_STUCK_QUEUED_SECONDS", 120)
 GRADER_STUCK_RUNNING_SECONDS = envint("GRADER_STUCK_RUNNING_SECONDS", CELERY_TASK_TIME_LIMIT + 30)
 # a validation grades the reference and every mutant, so it may take far longer than one grading
 GRADER_VALIDATION_TIME_LIMIT = envint("GRADER_VALIDATION_TIME_LIMIT", 1800)
+# Workers (and the learner processes they start) run at this lower priority,
+# so pages and Submits stay quick when grading fills the CPU (make bench).
+GRADER_WORKER_NICE = envint("GRADER_WORKER_NICE", 10)
 GRADER_HOUSEKEEPING_SECONDS = envint("GRADER_HOUSEKEEPING_SECONDS", 15)  # heartbeat and sweep, in each worker
 # A little above the code limit, so an oversized paste gets the friendly message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)

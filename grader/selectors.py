@@ -3,7 +3,7 @@ instructors and admins may read everyone's."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Window
 
 from accounts.roles import is_instructor
 from challenges.models import Challenge
@@ -13,9 +13,20 @@ HISTORY_LENGTH = 20
 HIDDEN_MESSAGE = "Hidden test: its inputs and expected values are not shown."
 
 
-def submission_for_user(*, user, pk: int) -> Submission | None:
-    """The submission if *user* may see it (their own, or anyone's for an instructor), else None."""
-    submissions = Submission.objects.select_related("challenge", "version", "user").filter(pk=pk)
+# What the result fragment shows, polled several times per grading: not the
+# code, nor the challenge's version with its whole pack.
+RESULT_FIELDS = ("user", "challenge", "kind", "preview", "status", "verdict", "score", "tests", "stdout", "error",
+                 "error_line", "duration_ms", "created")  # fmt: skip
+
+
+def submission_for_user(*, user, pk: int, result_only: bool = False) -> Submission | None:
+    """The submission if *user* may see it (their own, or anyone's for an
+    instructor), else None; with *result_only*, only RESULT_FIELDS are loaded."""
+    submissions = Submission.objects.filter(pk=pk)
+    if result_only:
+        submissions = submissions.only(*RESULT_FIELDS)
+    else:
+        submissions = submissions.select_related("challenge", "version", "user")
     # Their own first: the result fragment is polled several times per grading,
     # and asking for permissions costs two more queries each time.
     own = submissions.filter(user=user).first() if user.is_authenticated else None
@@ -27,32 +38,45 @@ def submission_for_user(*, user, pk: int) -> Submission | None:
 def submission_history(*, user, challenge: Challenge, preview: bool = False) -> QuerySet[Submission]:
     """The learner's latest gradings (or an instructor's previews) on *challenge*."""
     mine = Submission.objects.filter(user=user, challenge=challenge, preview=preview)
-    return mine.order_by("-created")[:HISTORY_LENGTH]
+    # the columns the history table shows: not the code, tests and output of twenty submissions
+    shown = mine.only("created", "kind", "status", "verdict", "score", "duration_ms")
+    return shown.order_by("-created")[:HISTORY_LENGTH]
 
 
 def challenge_progress(*, user, challenge: Challenge) -> dict:
+    """The history table and the learner's totals on *challenge*, in one query:
+    the totals are window aggregates over all their Submits, computed before
+    the history's LIMIT, and carried by every row (no row: no Submit yet)."""
     submits = Q(kind=Submission.Kind.SUBMIT, status=Submission.Status.DONE)
-    stats = Submission.objects.filter(user=user, challenge=challenge, preview=False).aggregate(
-        attempts=Count("pk", filter=submits),
-        best_score=Max("score", filter=submits),
-        passes=Count("pk", filter=submits & Q(verdict=Submission.Verdict.PASSED)),
+    history = list(
+        submission_history(user=user, challenge=challenge).annotate(
+            total_submits=Window(Count("pk", filter=submits)),
+            best_score=Window(Max("score", filter=submits)),
+            passes=Window(Count("pk", filter=submits & Q(verdict=Submission.Verdict.PASSED))),
+        )
     )
+    totals = history[0] if history else None
     return {
-        "history": submission_history(user=user, challenge=challenge),
-        "attempts": stats["attempts"],
-        "best_score": stats["best_score"],
-        "solved": stats["passes"] > 0,
+        "history": history,
+        "attempts": totals.total_submits if totals else 0,
+        "best_score": totals.best_score if totals else None,
+        "solved": bool(totals and totals.passes),
     }
 
 
-def editor_code_for(*, user, challenge: Challenge, from_submission: str | None = None) -> str:
+def draft_code(user) -> Subquery:
+    """*user*'s draft of the outer query's challenge: the challenge page reads
+    it with the challenge, in one query."""
+    return Subquery(Draft.objects.filter(user=user, challenge=OuterRef("pk")).values("code")[:1])
+
+
+def editor_code_for(*, user, challenge: Challenge, draft: str | None, from_submission: str | None = None) -> str:
     """What the editor opens with: a past submission's code if asked (the
-    learner's own), else the draft, else the starter code."""
+    learner's own), else the *draft* (``draft_code``), else the starter code."""
     if from_submission and from_submission.isdigit():
         submission = submission_for_user(user=user, pk=int(from_submission))
         if submission is not None and submission.user_id == user.pk and submission.challenge_id == challenge.pk:
             return submission.code
-    draft = Draft.objects.filter(user=user, challenge=challenge).values_list("code", flat=True).first()
     return draft if draft is not None else challenge.current_version.starter
 
 

@@ -53,50 +53,59 @@ def draft_save(*, user, challenge: Challenge, code: str) -> Draft:
 def submission_create(*, user, challenge: Challenge, code: str, kind: str, preview: bool = False) -> Submission:
     """Store a grading request and enqueue it once the row is committed.
 
-    The code is saved as the draft first, so a refused request loses nothing.
-    A *preview* (an instructor trying the latest, maybe unpublished, content as
-    a learner) keeps no draft and counts in no score.
+    The code is saved as the draft in the same transaction, and kept when the
+    request is refused, so a refused request loses nothing. A *preview* (an
+    instructor trying the latest, maybe unpublished, content as a learner)
+    keeps no draft and counts in no score.
     """
     from grader.tasks import grade_submission
 
-    if preview:
-        code_check(code)
-        version = challenge.latest_version
-    else:
-        draft_save(user=user, challenge=challenge, code=code)
-        version = challenge.current_version
-    if version is None:
+    code_check(code)
+    # ids, not versions: a version carries its whole pack, and only its id is stored
+    version_id = (challenge.draft_version_id if preview else None) or challenge.current_version_id
+    if version_id is None:
         raise SubmissionRefused("This challenge has no content yet.", status=404)
-    with transaction.atomic():
+    with transaction.atomic():  # one commit for the draft and the submission
+        if not preview:
+            draft_save(user=user, challenge=challenge, code=code)
         # Serialise this user's requests, so two quick clicks cannot both pass
         # the checks below. (SQLite's IMMEDIATE transactions already do.)
         get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
-        limit, window = settings.GRADER_RATE_LIMIT, settings.GRADER_RATE_WINDOW
-        since = timezone.now() - timedelta(seconds=window)
-        counts = Submission.objects.filter(user=user).aggregate(  # both checks in one query
-            in_flight=Count("pk", filter=Q(status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])),
-            recent=Count("pk", filter=Q(created__gte=since)),
-        )
-        if counts["in_flight"]:
-            raise SubmissionRefused(
-                "A grading of yours is still in progress; wait for its result. Your code is saved.", status=409
-            )
-        if counts["recent"] >= limit:
-            recent = Submission.objects.filter(user=user, created__gte=since)
-            oldest = recent.order_by("created").values_list("created", flat=True).first()
-            wait = max(1, int((oldest + timedelta(seconds=window) - timezone.now()).total_seconds() // 60) + 1)
-            raise SubmissionRefused(
-                f"You have used your {limit} gradings for the last {window // 60} minutes; "
-                f"try again in {wait} minute{'s' if wait != 1 else ''}. Your code is saved."
-            )
-        submission = Submission.objects.create(
-            user=user, challenge=challenge, version=version, code=code, kind=kind, preview=preview,
-            seed=secrets.randbits(32),
-        )  # fmt: skip
-        # robust: the row is committed whatever the broker says; if the message
-        # is lost here, the sweeper sends it again (a Submit is not an error page)
-        transaction.on_commit(lambda: grade_submission.delay(submission.pk), robust=True)
+        refusal = _refusal(user)
+        if refusal is None:
+            submission = Submission.objects.create(
+                user=user, challenge=challenge, version_id=version_id, code=code, kind=kind, preview=preview,
+                seed=secrets.randbits(32),
+            )  # fmt: skip
+            # robust: the row is committed whatever the broker says; if the message
+            # is lost here, the sweeper sends it again (a Submit is not an error page)
+            transaction.on_commit(lambda: grade_submission.delay(submission.pk), robust=True)
+    if refusal is not None:  # raised after the commit: the draft stays
+        raise refusal
     return submission
+
+
+def _refusal(user) -> SubmissionRefused | None:
+    """Why *user* may not start a grading now (one in flight, or the rate limit), if so."""
+    limit, window = settings.GRADER_RATE_LIMIT, settings.GRADER_RATE_WINDOW
+    since = timezone.now() - timedelta(seconds=window)
+    counts = Submission.objects.filter(user=user).aggregate(  # both checks in one query
+        in_flight=Count("pk", filter=Q(status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])),
+        recent=Count("pk", filter=Q(created__gte=since)),
+    )
+    if counts["in_flight"]:
+        return SubmissionRefused(
+            "A grading of yours is still in progress; wait for its result. Your code is saved.", status=409
+        )
+    if counts["recent"] >= limit:
+        recent = Submission.objects.filter(user=user, created__gte=since)
+        oldest = recent.order_by("created").values_list("created", flat=True).first()
+        wait = max(1, int((oldest + timedelta(seconds=window) - timezone.now()).total_seconds() // 60) + 1)
+        return SubmissionRefused(
+            f"You have used your {limit} gradings for the last {window // 60} minutes; "
+            f"try again in {wait} minute{'s' if wait != 1 else ''}. Your code is saved."
+        )
+    return None
 
 
 T = TypeVar("T")

@@ -1,15 +1,16 @@
 import logging
+import os
 import socket
 import threading
 
 from billiard.process import current_process
 from celery import shared_task
-from celery.signals import worker_process_init, worker_ready, worker_shutdown
+from celery.signals import task_prerun, worker_init, worker_process_init, worker_ready, worker_shutdown
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from grader.engine import judge
+from grader.engine import judge, sandbox
 from grader.services import submission_grade, submission_sweep, worker_heartbeat
 from studio.services import studio_sweep
 
@@ -17,10 +18,25 @@ log = logging.getLogger(__name__)
 _stop = threading.Event()
 
 
+@worker_init.connect
+def _lower_priority(**kwargs) -> None:
+    # In the main process, before the pool forks: every grading process, zygote
+    # and learner process inherits it (learners' own sessions: share_priority).
+    os.nice(settings.GRADER_WORKER_NICE)
+    sandbox.share_priority()
+
+
 @worker_process_init.connect
 def _one_sandbox_uid_per_worker_process(**kwargs) -> None:
     # Each prefork child gets its own slot, hence its own sandbox uid.
     judge.configure_default(slot=current_process().index)
+
+
+@task_prerun.connect
+def _reuse_database_connection(**kwargs) -> None:
+    # What Django does before each request: drop a connection that is too old
+    # or failed, keep a good one (settings.CELERY_DB_REUSE_MAX).
+    close_old_connections()
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=1, max_retries=5)

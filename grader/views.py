@@ -39,7 +39,8 @@ def _posted_code(request: HttpRequest) -> str:
 
 
 def _challenge(slug: str) -> Challenge:
-    return get_object_or_404(Challenge.objects.select_related("current_version"), slug=slug, published=True)
+    # not the version: a Submit stores its id, and the result fragment shows no content of it
+    return get_object_or_404(Challenge, slug=slug, published=True)
 
 
 def grade_response(request: HttpRequest, challenge: Challenge, kind: str, preview: bool = False) -> HttpResponse:
@@ -101,7 +102,7 @@ def _result_response(request: HttpRequest, submission: Submission) -> HttpRespon
     if submission.is_final and request.htmx:
         # the challenge page's history table catches up in the same response
         context["history"] = submission_history(
-            user=request.user, challenge=submission.challenge, preview=submission.preview
+            user=request.user, challenge=submission.challenge_id, preview=submission.preview
         )
     return render(request, "grader/_result.html", context)
 
@@ -109,7 +110,7 @@ def _result_response(request: HttpRequest, submission: Submission) -> HttpRespon
 @login_required
 @require_GET
 def result(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = submission_for_user(user=request.user, pk=pk)
+    submission = submission_for_user(user=request.user, pk=pk, result_only=True)
     if submission is None:
         raise Http404
     return _result_response(request, submission)

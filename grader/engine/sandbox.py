@@ -258,6 +258,22 @@ def load_bpf(program: bytes) -> None:
         raise OSError(e, f"loading the seccomp filter failed: {os.strerror(e)}")
 
 
+def share_priority() -> None:
+    """Give this process's scheduling autogroup (one per session, where the
+    kernel has them) the process's own nice value. A new session starts a new
+    autogroup at normal weight, which would let it take as much CPU as the whole
+    web server: a worker that lowered its priority would not lower its
+    learners'. Best effort: without autogroups there is nothing to do."""
+    nice = os.nice(0)
+    if not nice:
+        return
+    try:
+        with open("/proc/self/autogroup", "w") as f:
+            f.write(str(nice))
+    except OSError:  # no autogroups, or the kernel's rate limit for unprivileged writers
+        pass
+
+
 def harden(*, keep_fds: int, scratch: str, uid: int | None, layers: dict, readable: list[str]) -> int:
     """Lock down this (forked) process but for its resource limits, which come
     with its assignment (``limit``). Only fds 0 to *keep_fds* - 1 survive.
@@ -265,6 +281,7 @@ def harden(*, keep_fds: int, scratch: str, uid: int | None, layers: dict, readab
     here: /proc is out of reach afterwards). Raises if a layer that should work fails."""
     parent = os.getppid()
     os.setsid()
+    share_priority()
     os.closerange(keep_fds, 1 << 16)
     os.chdir(scratch)
     abi = int(layers.get("landlock_abi") or 0)

@@ -1,12 +1,22 @@
 """The Celery path for real: a worker process, not eager mode, grades end to end."""
 
+import os
 import time
 
+from django.conf import settings
+
 from config.celery import app as celery_app
+from conftest import require
 from grader.models import Submission
 from grader.services import submission_create
 from grader.tasks import grade_submission
-from grader.tests.worker import WorkerProcess, _drop_broker_connections, filesystem_options, wait_until_done
+from grader.tests.worker import (
+    WorkerProcess,
+    _descendants,
+    _drop_broker_connections,
+    filesystem_options,
+    wait_until_done,
+)
 
 
 def test_a_real_worker_grades_a_submit_and_a_run(worker, library, alice):
@@ -64,3 +74,68 @@ def test_a_worker_killed_mid_grading_is_recovered_exactly_once(
     assert "re-enqueued 1 stuck running" in (tmp_path / "second.log").read_text()
     monkeypatch.undo()
     _drop_broker_connections()
+
+
+def test_the_worker_and_its_learner_processes_run_below_normal_priority(_shared_worker, worker, library, alice):
+    """GRADER_WORKER_NICE: grading yields the CPU to pages and Submits. Learner
+    processes start sessions (hence scheduling autogroups) of their own, which
+    must not escape it."""
+    from challenges.models import Challenge
+
+    softmax = Challenge.objects.get(slug="softmax")
+    submit = submission_create(user=alice, challenge=softmax, code="def softmax(Z):\n    return Z\n", kind="run")
+    wait_until_done(submit.pk, worker)  # the sandbox is up, with a learner process on standby
+    nice = settings.GRADER_WORKER_NICE
+    assert nice > 0
+    leaders, checked = [], 0
+    for pid in [_shared_worker.proc.pid, *_descendants(_shared_worker.proc.pid)]:
+        try:
+            assert os.getpriority(os.PRIO_PROCESS, pid) == nice, pid
+            if os.getsid(pid) == pid:
+                leaders.append(pid)
+            checked += 1
+        except ProcessLookupError:  # a learner process that just ended
+            continue
+    assert checked >= 4  # the worker, its grading process, a zygote and a standby at least
+    if not os.path.exists("/proc/self/autogroup"):
+        return  # a kernel without autogroups: the nice values are the whole story
+    autogroups = []
+    for pid in leaders:
+        try:
+            with open(f"/proc/{pid}/autogroup") as f:
+                autogroups.append(f.read().split()[-1])
+        except ProcessLookupError:
+            continue
+        except PermissionError:  # a learner process of another uid, not dumpable
+            require(False, "reading a learner process's autogroup needs root")
+    assert len(autogroups) >= 2 and set(autogroups) == {str(nice)}  # the worker's session and learners'
+
+
+def test_the_worker_keeps_its_database_connection_between_gradings(worker, library, alice, bob):
+    """Celery's Django fixup would close it around every task; a new PostgreSQL
+    connection (a server process forked) costs more than a grading's queries."""
+    from django.db import connection
+
+    from challenges.models import Challenge
+
+    if connection.vendor != "postgresql":
+        import pytest
+
+        pytest.skip("connections are counted on PostgreSQL (CI's second run)")
+    softmax = Challenge.objects.get(slug="softmax")
+    warm = submission_create(user=bob, challenge=softmax, code="def softmax(Z):\n    return Z\n", kind="run")
+    wait_until_done(warm.pk, worker)  # the grading process has connected by now
+
+    def sessions_so_far() -> int:
+        # every connection ever made to this database, counted by the server
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+            return cursor.fetchone()[0]
+
+    before = sessions_so_far()
+    for _ in range(3):
+        run = submission_create(user=alice, challenge=softmax, code="def softmax(Z):\n    return Z\n", kind="run")
+        wait_until_done(run.pk, worker)
+    # one connection per grading without reuse; at most one here (the
+    # housekeeping thread's may come of age meanwhile)
+    assert sessions_so_far() - before <= 1
