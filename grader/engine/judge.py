@@ -71,6 +71,9 @@ class _Session:
         if type(reply) is not dict:
             self.kill()
             raise BadValue("the sandbox sent an unreadable reply")
+        if "bad_request" in reply:  # we never send a reference it lacks: its kept arrays were tampered with
+            self.kill()
+            raise BadValue(f"the sandbox could not read the request ({reply['bad_request']})")
         if "raised" in reply:
             raise LearnerError(reply["raised"] if type(reply["raised"]) is dict else {})
         if "bad_value" in reply:
@@ -108,7 +111,8 @@ class _Session:
             raise TypeError(f"argument to {name}() cannot be sent to the sandbox: {exc}") from exc
         # The learner process's CPU time for the call, less its share of carrying
         # the data, estimated by what carrying it cost the judge: encoding the
-        # arguments mirrors their decoding there, decoding the reply its encoding.
+        # arguments mirrors their decoding there (comparing a kept array's bytes,
+        # copying it there), decoding the reply its encoding.
         spent = proc.cpu_seconds() - before
         carrying = time.thread_time() - judge_before
         return reply.get("ok"), max(spent - carrying, 0.0)

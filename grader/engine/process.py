@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 ROOT = str(Path(__file__).resolve().parents[2])
 OUTPUT_CAP = 1 << 20  # bytes of learner output kept per grading
+KEPT_BYTES = 32 * 2**20  # large arguments a learner process keeps, so as not to be sent again
 UID_BASE = int(os.environ.get("GRADER_SANDBOX_UID_BASE", "64000"))
 # Kept in the zygote's otherwise empty environment: one BLAS thread keeps
 # timings fair and OpenBLAS working under RLIMIT_NPROC; the CORETYPE pair
@@ -196,7 +197,7 @@ class Sandbox:
         return limits, req_w, rep_r, out_r
 
     def _claim(self, requested: tuple) -> LearnerProcess:
-        _, req_w, rep_r, out_r = requested
+        (memory_mb, _), req_w, rep_r, out_r = requested
         try:
             if not self._pids:
                 self._receive(lambda m: "pid" in m)
@@ -204,7 +205,7 @@ class Sandbox:
             for fd in (req_w, rep_r, out_r):
                 os.close(fd)
             raise
-        return LearnerProcess(self, self._pids.pop(0), req_w, rep_r, out_r)
+        return LearnerProcess(self, self._pids.pop(0), req_w, rep_r, out_r, memory_mb)
 
     def _receive(self, wanted) -> dict:
         """Read zygote messages until one is *wanted*; exit reports and pids are kept."""
@@ -259,7 +260,7 @@ class Sandbox:
 class LearnerProcess:
     """One sandboxed process running the learner's code, driven by requests."""
 
-    def __init__(self, sandbox: Sandbox, pid: int, req_w: int, rep_r: int, out_r: int) -> None:
+    def __init__(self, sandbox: Sandbox, pid: int, req_w: int, rep_r: int, out_r: int, memory_mb: int) -> None:
         self.sandbox = sandbox
         self.pid = pid
         self.req_w, self.rep_r, self.out_r = req_w, rep_r, out_r
@@ -269,6 +270,9 @@ class LearnerProcess:
         self._poll.register(rep_r, select.POLLIN)
         self._poll.register(out_r, select.POLLIN)
         self._receiver = protocol.Receiver(max_header=protocol.MAX_REPLY_HEADER)
+        # The large arguments this process keeps: it holds them in its memory
+        # limit, so at most an eighth of that (32 MiB of 256).
+        self.sent = protocol.SentArrays(max_bytes=min(KEPT_BYTES, memory_mb * 2**20 // 8))
         self.status: int | None = None
         self.closed = False
 
@@ -278,7 +282,7 @@ class LearnerProcess:
         checked against the limits before the rest is read (protocol.Receiver)."""
         if self.closed:
             raise LearnerDied("the process had already ended")
-        parts = protocol.encode_parts(message)
+        parts = protocol.encode_parts(message, sent=self.sent)
         try:  # most requests fit in the pipe at once: one writev
             parts = protocol.write_parts(self.req_w, parts)
         except BrokenPipeError:

@@ -13,6 +13,12 @@ large frame goes straight into its arrays once its header is checked. The
 sizes a prefix announces are checked against the limits before anything is
 read or allocated, and memory is committed only as bytes arrive: a peer lying
 in a header cannot make the reader hold more than it was actually sent.
+
+A request may also carry large arrays by reference: a learner process keeps
+an array passed again, the judge remembers what it keeps (``SentArrays``), and
+from then on the array, unchanged, crosses as a handle, not its bytes (the tags
+"k", keep, and "r", reference, understood only by a learner process's
+``Receiver``; replies cannot use them).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import json
 import math
 import os
 import struct
+import weakref
+from collections import OrderedDict
 
 import numpy as np
 
@@ -73,13 +81,82 @@ def _native(dt: np.dtype) -> np.dtype:
 # ---- encoding ----------------------------------------------------------------------
 
 
-class _Encoder:
-    __slots__ = ("buffers", "size", "items")
+class SentArrays:
+    """The judge's record of the large arrays one learner process keeps, so that
+    an argument passed again crosses as a reference instead of its bytes.
 
-    def __init__(self) -> None:
+    An array is kept the second time it is passed: most are passed once, and
+    would cost the learner process memory and a copy for nothing (and the cost
+    of keeping falls on a call that speed checks, best of three, do not count).
+    An entry holds the array itself (so its id cannot be reused while the
+    entry lives), a snapshot of its bytes (a test may change the array in place
+    between calls: then it crosses again) and the handle, chosen here and never
+    reused, that the learner process keeps it under. Past the bounds the least
+    recently used entries go, and the same request tells the learner process
+    to forget them, so what it keeps (within its memory limit) stays bounded.
+    A new learner process comes with a new, empty record."""
+
+    def __init__(self, max_bytes: int, max_entries: int = 64, min_bytes: int = 64 * 1024) -> None:
+        self.min_bytes, self.max_bytes, self.max_entries = min_bytes, max_bytes, max_entries
+        self._entries: OrderedDict[int, tuple] = OrderedDict()  # id(array): (array, spec, snapshot, handle)
+        self._seen: OrderedDict[int, weakref.ref] = OrderedDict()  # passed once: weakly, to keep nothing alive
+        self._bytes = 0
+        self._next = 0
+        self.forgotten: list[int] = []  # handles to tell the learner process to forget
+
+    def keeps(self, nbytes: int) -> bool:
+        return self.min_bytes <= nbytes <= self.max_bytes
+
+    def handle(self, a: np.ndarray, spec: list, flat: np.ndarray) -> tuple[int | None, bool]:
+        """*a*'s handle, and whether the learner process holds these very bytes
+        under it already; if not, a new handle to keep them under, or None
+        when *a* is passed for the first time."""
+        entry = self._entries.pop(id(a), None)
+        if entry is not None:
+            if entry[1] == spec and flat.tobytes() == entry[2]:  # bytes, not values: -0.0, nan payloads
+                self._entries[id(a)] = entry  # now the most recently used
+                return entry[3], True
+            self._drop(entry)  # changed in place since it was sent
+        elif not self._seen_before(a):
+            return None, False
+        handle, self._next = self._next, self._next + 1
+        self._entries[id(a)] = (a, spec, flat.tobytes(), handle)
+        self._bytes += flat.nbytes
+        while self._bytes > self.max_bytes or len(self._entries) > self.max_entries:
+            # Never the entry just added (it fits alone); one used earlier in this
+            # message is fine: the learner process forgets only after reading it all.
+            self._drop(self._entries.popitem(last=False)[1])
+        return handle, False
+
+    def _seen_before(self, a: np.ndarray) -> bool:
+        seen = self._seen.pop(id(a), None)
+        if seen is not None and seen() is a:
+            return True
+        self._seen[id(a)] = weakref.ref(a)
+        if len(self._seen) > self.max_entries:
+            self._seen.popitem(last=False)
+        return False
+
+    def _drop(self, entry: tuple) -> None:
+        self._bytes -= len(entry[2])
+        self.forgotten.append(entry[3])
+
+    def undo(self) -> None:
+        """A frame was not sent after all: forget everything, so that no
+        reference is ever sent to an array the learner process lacks."""
+        for entry in self._entries.values():
+            self._drop(entry)
+        self._entries.clear()
+
+
+class _Encoder:
+    __slots__ = ("buffers", "size", "items", "sent")
+
+    def __init__(self, sent: SentArrays | None = None) -> None:
         self.buffers: list = []  # the arrays' bytes, in order: memoryviews of their own memory when contiguous
         self.size = 0
         self.items = 0
+        self.sent = sent
 
     def encode(self, value, depth: int = 0):
         self.items += 1
@@ -109,9 +186,36 @@ class _Encoder:
             return {"c": [repr(value.real), repr(value.imag)]}
         raise ProtocolError(f"a value of type {t.__module__}.{t.__qualname__} may not cross")
 
+    def header(self, value, max_header: int) -> bytes:
+        try:
+            tree = self.encode(value)
+            if self.sent is not None:  # and the kept arrays to forget, once the value is read
+                tree = {"m": [self.sent.forgotten, tree]}
+            header = _dumps(tree).encode()
+        except (ValueError, RecursionError) as exc:  # e.g. an int too long to print
+            raise ProtocolError(f"value cannot be encoded: {exc}") from exc
+        if len(header) > max_header:
+            raise ProtocolError(
+                f"the value takes {len(header)} bytes to describe, more than the {max_header // 1024} KiB allowed "
+                "(numbers travel in numpy arrays at no such cost: return an array rather than a long list)"
+            )
+        return header
+
     def _array(self, a: np.ndarray) -> dict:
         dt = _dtype(a.dtype.str)
         nbytes = a.size * dt.itemsize
+        spec = [dt.str, list(a.shape), nbytes]
+        if self.sent is None or not self.sent.keeps(nbytes):  # numpy scalars always: they are tiny
+            self._data(a, dt, nbytes)
+            return {"a": spec}
+        flat = np.ascontiguousarray(a, dtype=dt).reshape(-1)
+        handle, held = self.sent.handle(a, spec, flat)
+        if held:
+            return {"r": handle}
+        self._data(flat, dt, nbytes)
+        return {"a": spec} if handle is None else {"k": [handle, spec]}
+
+    def _data(self, a: np.ndarray, dt: np.dtype, nbytes: int) -> None:
         self.size += nbytes
         if self.size > MAX_DATA:  # checked before copying anything
             raise ProtocolError(f"arrays larger than {MAX_DATA // 2**20} MiB in one message")
@@ -119,23 +223,23 @@ class _Encoder:
             # the array's own memory when it is contiguous and little-endian already
             flat = np.ascontiguousarray(a, dtype=dt).reshape(-1)
             self.buffers.append(memoryview(flat.view(np.uint8)))
-        return {"a": [dt.str, list(a.shape), nbytes]}
 
 
-def encode_parts(value, max_header: int = MAX_HEADER) -> list:
+def encode_parts(value, max_header: int = MAX_HEADER, sent: SentArrays | None = None) -> list:
     """Serialise *value* into one frame, as buffers to write in order (the
     prefix and header, then the arrays' bytes); or raise ProtocolError.
-    The arrays must not change until the frame is written."""
-    enc = _Encoder()
+    The arrays must not change until the frame is written. With *sent* (a
+    request to a learner process), large arrays it keeps already cross as
+    references, and the frame says which kept arrays to forget."""
+    enc = _Encoder(sent)
     try:
-        header = _dumps(enc.encode(value)).encode()
-    except (ValueError, RecursionError) as exc:  # e.g. an int too long to print
-        raise ProtocolError(f"value cannot be encoded: {exc}") from exc
-    if len(header) > max_header:
-        raise ProtocolError(
-            f"the value takes {len(header)} bytes to describe, more than the {max_header // 1024} KiB allowed "
-            "(numbers travel in numpy arrays at no such cost: return an array rather than a long list)"
-        )
+        header = enc.header(value, max_header)
+    except ProtocolError:
+        if sent is not None:
+            sent.undo()  # the frame is not sent: no later reference may count on it
+        raise
+    if sent is not None:
+        sent.forgotten = []
     return [_PREFIX.pack(len(header), enc.size) + header, *enc.buffers]
 
 
@@ -185,16 +289,35 @@ class _Decoder:
     """Rebuilds a value from a parsed header, validating every node. Arrays
     come from the frame's data (copied into memory they own), or, for a frame
     read straight into its arrays, from *prepared*; with *plan*, arrays are
-    only checked and their specs listed."""
+    only checked and their specs listed. With *kept* (a learner process
+    reading a request), arrays are also kept and referred to by handle."""
 
-    __slots__ = ("data", "offset", "items", "prepared", "specs")
+    __slots__ = ("data", "offset", "items", "prepared", "specs", "kept")
 
-    def __init__(self, data: memoryview | None, prepared=None, plan: bool = False) -> None:
+    def __init__(self, data: memoryview | None, prepared=None, plan: bool = False, kept: dict | None = None) -> None:
         self.data = data
         self.offset = 0
         self.items = 0
         self.prepared = prepared
         self.specs: list | None = [] if plan else None
+        self.kept = kept
+
+    def top(self, tree):
+        """A whole frame's value. A request to a learner process comes with
+        the handles of kept arrays to forget once it is read."""
+        if self.kept is None:
+            return self.decode(tree)
+        body = tree.get("m") if type(tree) is dict and len(tree) == 1 else None
+        if type(body) is not list or len(body) != 2 or type(body[0]) is not list:
+            raise ProtocolError("malformed request")
+        forget, value = body
+        if any(type(h) is not int for h in forget):
+            raise ProtocolError("malformed request")
+        value = self.decode(value)
+        if self.specs is None:
+            for handle in forget:
+                self.kept.pop(handle, None)
+        return value
 
     def decode(self, node, depth: int = 0):
         self.items += 1
@@ -225,6 +348,21 @@ class _Decoder:
             if type(body) is not list or len(body) != 2:
                 raise ProtocolError("malformed complex")
             return complex(_float(body[0]), _float(body[1]))
+        if tag == "k" and self.kept is not None and type(body) is list and len(body) == 2 and type(body[0]) is int:
+            arr = self._array(body[1])
+            if self.specs is not None:
+                return arr
+            # Learner code runs in this process and may change what is kept here:
+            # that changes only its own inputs, so its own results, which the
+            # judge checks against values it computes itself.
+            self.kept[body[0]] = arr
+            return arr.copy()  # the function may change its argument in place
+        if tag == "r" and self.kept is not None and type(body) is int:
+            if self.specs is not None:
+                return None
+            if body not in self.kept:
+                raise ProtocolError(f"a reference to array {body}, which is not kept")
+            return self.kept[body].copy()
         if tag == "d" and type(body) is list:
             out = {}
             for pair in body:
@@ -287,10 +425,10 @@ def _parse(header) -> object:
         raise ProtocolError("malformed message header") from exc
 
 
-def decode(header, data) -> object:
+def decode(header, data, kept: dict | None = None) -> object:
     """Rebuild a value from a frame's header and data, or raise ProtocolError."""
-    dec = _Decoder(data if type(data) is memoryview else memoryview(data))
-    value = dec.decode(_parse(header))
+    dec = _Decoder(data if type(data) is memoryview else memoryview(data), kept=kept)
+    value = dec.top(_parse(header))
     if dec.offset != len(data):
         raise ProtocolError("unused array data in message")
     return value
@@ -309,10 +447,11 @@ class Receiver:
     checked against the limits first); or, if it carries many arrays, into a
     buffer that grows as its bytes arrive. Either way a peer cannot make the
     reader commit more memory than it actually sent. Bytes past the end of a
-    frame are dropped: the peer speaks only when spoken to."""
+    frame are dropped: the peer speaks only when spoken to. A learner process
+    reads requests with *kept*, where the arrays the judge has it keep go."""
 
-    def __init__(self, max_data: int = MAX_DATA, max_header: int = MAX_HEADER) -> None:
-        self.max_data, self.max_header = max_data, max_header
+    def __init__(self, max_data: int = MAX_DATA, max_header: int = MAX_HEADER, kept: dict | None = None) -> None:
+        self.max_data, self.max_header, self.kept = max_data, max_header, kept
         self._small = bytearray(RECEIVE_BUFFER)
         self.reset()
 
@@ -356,7 +495,7 @@ class Receiver:
         if got >= total:
             view, start = self._view, PREFIX_SIZE
             try:
-                return decode(view[start : start + self._header_len], view[start + self._header_len : total])
+                return decode(view[start : start + self._header_len], view[start + self._header_len : total], self.kept)
             finally:
                 self.reset()
         header_end = PREFIX_SIZE + self._header_len
@@ -368,8 +507,8 @@ class Receiver:
         """A large frame's header is in: check it, and read the rest straight
         into the arrays it announces."""
         self._tree = tree = _parse(self._view[PREFIX_SIZE:header_end])
-        planner = _Decoder(None, plan=True)
-        planner.decode(tree)  # every node checked, now
+        planner = _Decoder(None, plan=True, kept=self.kept)
+        planner.top(tree)  # every node checked, now
         if planner.offset != self._total - header_end:
             raise ProtocolError("array sizes do not match the message's data")
         if len(planner.specs) > _SCATTER_ARRAYS:
@@ -401,7 +540,7 @@ class Receiver:
                 return MORE
         try:
             arrays = [a if a.dtype.isnative else a.astype(_native(a.dtype)) for a in self._arrays]
-            return _Decoder(None, prepared=iter(arrays)).decode(self._tree)
+            return _Decoder(None, prepared=iter(arrays), kept=self.kept).top(self._tree)
         finally:
             self.reset()
 

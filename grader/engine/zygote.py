@@ -219,16 +219,17 @@ def _warm_up() -> None:
 
     np.ones(HEAP_READY // 8)
     learner = Learner(None, -1)
-    receiver = protocol.Receiver()
     small = np.linspace(-3.0, 3.0, 60).reshape(6, 10)
-    large = np.linspace(-3.0, 3.0, 10_000).reshape(2_000, 5)  # past the receive buffer
+    large = np.linspace(-3.0, 3.0, 10_000).reshape(2_000, 5)  # past the receive buffer, and kept
+    receiver, sent = protocol.Receiver(kept={}), protocol.SentArrays(max_bytes=large.nbytes)
+    replies = protocol.Receiver(max_header=protocol.MAX_REPLY_HEADER)
     requests = [{"op": "load", "code": _WARM_UP_CODE}]
-    for fresh, x in ((True, small), (False, large), (True, large[0])):
+    for fresh, x in ((True, small), (False, large), (False, large), (True, large[0])):
         requests.append({"op": "call", "name": "f", "args": [x], "kwargs": {"axis": -1}, "fresh": fresh})
     for message in requests:
-        request = receiver.read(io.BytesIO(b"".join(protocol.encode_parts(message))).readinto)
+        request = receiver.read(io.BytesIO(b"".join(protocol.encode_parts(message, sent=sent))).readinto)
         reply = b"".join(protocol.encode_parts(learner.handle(request), protocol.MAX_REPLY_HEADER))
-        receiver.read(io.BytesIO(reply).readinto)
+        replies.read(io.BytesIO(reply).readinto)
     linecache.cache.pop(FILENAME, None)
 
 
@@ -244,14 +245,17 @@ class Learner:
     def serve(self) -> None:
         from grader.engine import protocol
 
-        receiver = protocol.Receiver()
+        receiver = protocol.Receiver(kept={})  # the large arguments the judge has it keep
         readinto = self.reader.readinto
         while True:
             try:
                 msg = receiver.read(readinto)
             except EOFError:
                 return
-            reply = self.handle(msg)
+            except protocol.ProtocolError as exc:  # e.g. a reference to an array no longer kept
+                reply = {"bad_request": _short(exc)}
+            else:
+                reply = self.handle(msg)
             for stream in (sys.stdout, sys.stderr):
                 try:
                     stream.flush()

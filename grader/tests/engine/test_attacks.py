@@ -960,9 +960,12 @@ def test_printing_a_passing_verdict(arena):
         ("os.write(4, bytes(16)); os.close(4)", Verdict.FAILED),
         # half a large frame, then the end
         ("os.write(4, protocol.encode(np.zeros(50_000))[:200_000]); os.close(4)", Verdict.ERROR),
+        # a reference to an array the judge would hold: only requests may refer
+        ("R = json.dumps({'o': {'ok': {'r': 0}}}).encode(); os.write(4, len(R).to_bytes(8, 'big') + bytes(8) + R)",
+         Verdict.FAILED),
     ],
     ids=["oversized", "malformed", "unfinished", "closed", "header-past-reply-limit", "announced-not-sent",
-         "sizes-do-not-add-up", "empty-header", "cut-mid-array"],
+         "sizes-do-not-add-up", "empty-header", "cut-mid-array", "a-reference"],
 )  # fmt: skip
 def test_garbage_on_the_reply_pipe(arena, write, verdict):
     result = arena.grade(
@@ -971,6 +974,61 @@ def test_garbage_on_the_reply_pipe(arena, write, verdict):
         f"def double(x):\n    {write}\n    time.sleep(10)\n"
     )
     arena.assert_contained(result, verdict)
+
+
+KEPT_TESTS = """
+import numpy as np
+
+from grader.engine.testing import sample
+
+X = np.arange(100_000.0).reshape(250, 400)  # large: passed again, the learner process keeps it
+
+
+@sample
+def test_three_calls(learner):
+    for i in range(3):
+        assert np.array_equal(learner.double(X), 2 * X), f"call {i + 1}: result does not match the expected values"
+
+
+@sample
+def test_one_call(learner):
+    assert np.array_equal(learner.double(X), 2 * X), "result does not match the expected values"
+"""
+# Learner code runs in the process that keeps the large arguments: it can find them.
+TAMPER = """
+import gc
+
+def double(x):
+    kept = next(o.kept for o in gc.get_objects() if type(o).__name__ == "Receiver" and o.kept is not None)
+    ACTION
+    return 2.0 * x
+"""
+
+
+@pytest.fixture
+def kept_arena(judge, pack, open_dir):
+    a = Arena(judge, dataclasses.replace(pack, tests=KEPT_TESTS), open_dir)
+    yield a
+    a.close()
+
+
+def test_changing_the_kept_arrays_changes_only_the_learners_own_results(kept_arena):
+    # Its later inputs become zeros: its results are wrong, whatever it makes
+    # of them, for the judge checks them against values it computes itself.
+    result = kept_arena.grade(TAMPER.replace("ACTION", "for a in kept.values():\n        a[...] = 0.0"))
+    assert [t.message for t in result.tests] == [
+        "call 3: result does not match the expected values",
+        "result does not match the expected values",
+    ]
+    kept_arena.assert_contained(result, Verdict.FAILED)
+
+
+def test_dropping_the_kept_arrays_fails_the_test_and_the_next_process_starts_clean(kept_arena):
+    result = kept_arena.grade(TAMPER.replace("ACTION", "kept.clear()"))
+    assert result.tests[0].status == "failed"
+    assert result.tests[0].message.startswith("the sandbox could not read the request")
+    assert result.tests[1].status == "passed", "the killed process's record went with it"
+    kept_arena.assert_contained(result, Verdict.FAILED)
 
 
 def test_1_gb_of_output(arena):

@@ -8,6 +8,7 @@ import json
 import os
 import struct
 import threading
+import weakref
 
 import numpy as np
 import pytest
@@ -470,3 +471,242 @@ def test_write_parts_with_more_buffers_than_one_writev_takes():
         reader.join(10)
         os.close(r)
     assert len(received["v"]) == 2500 and received["v"][-1].tolist() == [2499.0, 2499.0]
+
+
+# ---- kept arrays: a large argument passed again crosses as a reference --------------
+
+
+class Link:
+    """The judge's record and a learner process's kept arrays, joined by frames
+    read through a Receiver (in pieces: the small-frame and large-frame paths)."""
+
+    def __init__(self, **bounds) -> None:
+        self.sent = protocol.SentArrays(**{"max_bytes": 32 * 2**20, **bounds})
+        self.kept: dict = {}
+        self.sizes: list[int] = []  # of each frame sent
+
+    def send(self, value):
+        data = b"".join(protocol.encode_parts(value, sent=self.sent))
+        assert self.sent.forgotten == [], "told once, in the frame just made"
+        self.sizes.append(len(data))
+        return protocol.Receiver(kept=self.kept).read(trickle(data, 50_000))
+
+
+def assert_own_copy(out, a, link: Link):
+    """*out* has *a*'s exact bytes, in memory of its own: not what is kept."""
+    assert out.dtype == a.dtype and out.shape == a.shape and out.tobytes() == a.tobytes()
+    assert out.flags.owndata and out.flags.writeable
+    assert not any(np.shares_memory(out, k) for k in link.kept.values())
+
+
+def crossed(link: Link, a) -> bool:
+    """Whether the last frame carried *a*'s bytes (not a reference to them)."""
+    return link.sizes[-1] > a.nbytes
+
+
+def test_a_large_array_is_kept_the_second_time_then_crosses_by_reference():
+    link, X = Link(), np.random.default_rng(0).normal(size=(100, 200))  # 160 KB
+    outs = [link.send({"args": [X], "i": 0})]
+    assert crossed(link, X) and link.kept == {}  # passed once: nothing kept
+    outs += [link.send({"args": [X], "i": i}) for i in range(1, 5)]
+    assert link.sizes[1] > X.nbytes and max(link.sizes[2:]) < 200
+    for out in outs:
+        assert_own_copy(out["args"][0], X, link)
+    assert len(link.kept) == 1
+
+
+def test_an_array_passed_once_is_not_kept():
+    link = Link()
+    for _ in range(3):
+        link.send([np.zeros(20_000)])  # a new array each time (at the same address, often)
+        assert link.kept == {} and crossed(link, np.zeros(20_000))
+
+
+def test_the_receiver_changing_its_copy_does_not_change_the_next():
+    link, X = Link(), np.arange(20_000.0)
+    for _ in range(2):
+        first = link.send([X])[0]
+        first *= 2  # as a learner function may
+    second = link.send([X])[0]
+    second[:] = -1
+    assert_own_copy(link.send([X])[0], X, link)
+    assert not crossed(link, X)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda a: a.__setitem__(7, 1e9),
+        lambda a: a.__setitem__(0, -0.0),  # equal to 0.0, not the same bytes
+        lambda a: a.__setitem__(0, np.frombuffer(struct.pack("<Q", 0x7FF8000000000001), "<f8")[0]),  # another nan
+        lambda a: setattr(a, "shape", (100, 200)),
+        lambda a: setattr(a, "dtype", np.int64),
+    ],
+    ids=["value", "negative-zero", "nan-payload", "shape", "dtype"],
+)
+def test_an_array_changed_in_place_by_the_sender_crosses_again(change):
+    link, X = Link(), np.zeros(20_000)
+    link.send([X])
+    link.send([X])  # kept
+    change(X)
+    assert_own_copy(link.send([X])[0], X, link)
+    assert crossed(link, X)
+    assert_own_copy(link.send([X])[0], X, link)  # and is kept again, at once
+    assert not crossed(link, X) and len(link.kept) == 1  # the old bytes forgotten
+
+
+def test_a_view_whose_base_changes_crosses_again():
+    link, base = Link(), np.zeros((300, 300))
+    view = base[::2]
+    link.send([view])
+    link.send([view])
+    base[0, 0] = 3.0
+    assert_own_copy(link.send([view])[0], view, link)
+    assert crossed(link, view)
+
+
+def test_small_arrays_scalars_and_replies_are_never_kept():
+    link = Link()
+    for _ in range(2):
+        link.send([np.arange(100.0), np.float64(1.0), [np.arange(10)] * 3])
+    assert link.kept == {}
+    big = np.arange(20_000.0)
+    reply = protocol.encode_parts([big, big])  # no record: as the learner process replies
+    assert sum(map(len, reply)) > 2 * big.nbytes
+
+
+def test_the_same_array_twice_in_one_message():
+    link, X = Link(), np.arange(20_000.0)
+    for _ in range(3):
+        a, b = link.send([X, {"again": X}])
+        assert_own_copy(a, X, link)
+        assert_own_copy(b["again"], X, link)
+        assert a is not b["again"]
+    assert link.sizes[-1] < 200
+
+
+def test_least_recently_used_arrays_are_forgotten_on_both_sides():
+    arrays = [np.full(10_000, float(i)) for i in range(4)]  # 80 KB each
+    link = Link(max_bytes=3 * 80_000)
+    for a in arrays[:3]:
+        link.send([a])
+        link.send([a])
+    link.send([arrays[0]])  # used again: arrays[1] is now the least recently used
+    link.send([arrays[3]])
+    link.send([arrays[3]])
+    assert len(link.kept) == 3 and sum(a.nbytes for a in link.kept.values()) <= 3 * 80_000
+    for a, again in [(arrays[0], False), (arrays[2], False), (arrays[3], False), (arrays[1], True)]:
+        assert_own_copy(link.send([a])[0], a, link)
+        assert crossed(link, a) is again
+
+
+def test_the_number_of_kept_arrays_is_bounded_too():
+    link = Link(max_entries=2)
+    arrays = [np.full(10_000, float(i)) for i in range(5)]
+    for a in arrays:
+        link.send([a])
+        link.send([a])
+        assert len(link.kept) <= 2
+    link.send(arrays)  # five arrays seen before, in one message: all arrive, two stay kept
+    assert len(link.kept) == 2
+
+
+def test_an_array_too_large_to_keep_crosses_every_time():
+    link, big = Link(max_bytes=100_000), np.zeros(20_000)  # 160 KB
+    for _ in range(3):
+        assert_own_copy(link.send([big])[0], big, link)
+        assert crossed(link, big) and link.kept == {}
+
+
+def test_an_array_passed_once_is_not_kept_alive():
+    link, X = Link(), np.zeros(20_000)
+    link.send([X])
+    ref = weakref.ref(X)
+    del X
+    assert ref() is None
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [lambda a: [a, Custom()], lambda a: [a, 10**5000], lambda a: [a, [0.5] * 1_000_000]],
+    ids=["a-value-that-may-not-cross", "an-int-too-long", "a-header-too-large"],
+)
+def test_a_message_that_cannot_be_sent_leaves_no_reference_to_an_array_not_received(bad):
+    link, X, Y = Link(), np.arange(20_000.0), np.ones(20_000)
+    link.send([X, Y])
+    link.send([X])  # kept
+    with pytest.raises(ProtocolError):
+        protocol.encode_parts(bad(Y), sent=link.sent)  # never sent: Y was given a handle
+    for a in (Y, X, Y, X):
+        assert_own_copy(link.send([a])[0], a, link)
+    assert len(link.kept) == 2
+
+
+def test_random_use_never_sends_a_reference_to_an_array_not_kept():
+    rng = np.random.default_rng(7)
+    pool = [rng.normal(size=n) for n in (200, 1000, 9000, 12_000, 30_000)]  # 1.6 to 240 KB
+    link = Link(min_bytes=1024, max_bytes=300_000, max_entries=3)
+    for _ in range(300):
+        picked = [pool[i] for i in rng.integers(0, len(pool), size=rng.integers(1, 4))]
+        for out, a in zip(link.send(picked), picked, strict=True):
+            assert_own_copy(out, a, link)
+        assert len(link.kept) <= 3 and sum(a.nbytes for a in link.kept.values()) <= 300_000
+        roll = rng.random()
+        if roll < 0.2:  # the test changes one in place
+            a = pool[rng.integers(0, len(pool))]
+            a[rng.integers(0, a.size)] = rng.normal()
+        elif roll < 0.3:  # or makes a new one
+            pool[rng.integers(0, len(pool))] = rng.normal(size=rng.integers(100, 30_000))
+    assert min(link.sizes) < 200, "some arrays were sent by reference"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [{"r": 0}, {"k": [0, ["<f8", [1], 8]]}, {"m": [[], 1]}, {"o": {"ok": {"r": 0}}}],
+    ids=["reference", "keep", "request", "reference-inside"],
+)
+def test_a_reply_cannot_use_references(header):
+    # The judge reads replies without kept arrays: these tags are unknown there.
+    with pytest.raises(ProtocolError):
+        read(frame(header, b"\0" * 8 if "k" in header else b""))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        1,  # not wrapped as a request
+        {"m": [[], 1], "x": 1},
+        {"m": [[], 1, 2]},
+        {"m": [["0"], 1]},
+        {"m": [[True], 1]},
+        {"m": [{}, 1]},
+        {"m": [[], {"r": "0"}]},
+        {"m": [[], {"r": 1.0}]},
+        {"m": [[], {"r": True}]},
+        {"m": [[], {"r": [0]}]},
+        {"m": [[], {"k": ["0", ["<f8", [1], 8]]}]},
+        {"m": [[], {"k": [0, ["<f8", [2], 8]]}]},
+        {"m": [[], {"k": [0]}]},
+        {"m": [[], {"r": 5}]},  # a handle not kept
+    ],
+)
+def test_a_malformed_request_is_refused(header):
+    kept = {0: np.zeros(1)}
+    data = b"\0" * 8 if '"k"' in json.dumps(header) else b""
+    with pytest.raises(ProtocolError):
+        protocol.Receiver(kept=kept).read(io.BytesIO(frame(header, data)).readinto)
+    assert list(kept) == [0]
+
+
+def test_a_well_formed_request_keeps_forgets_and_refers():
+    kept = {0: np.zeros(1), 1: np.ones(1)}
+    header = {"m": [[0], [{"k": [2, ["<f8", [1], 8]]}, {"r": 1}, {"r": 2}]]}
+    out = protocol.Receiver(kept=kept).read(io.BytesIO(frame(header, struct.pack("<d", 2.5))).readinto)
+    assert [a.tolist() for a in out] == [[2.5], [1.0], [2.5]]
+    assert sorted(kept) == [1, 2]
+
+
+def test_a_reference_to_an_array_not_kept_is_refused_in_a_large_frame_too():
+    header = {"m": [[], [{"r": 3}, {"a": ["<f8", [20_000], 160_000]}]]}
+    with pytest.raises(ProtocolError, match="not kept"):
+        protocol.Receiver(kept={}).read(trickle(frame(header, bytes(160_000)), 65536))
