@@ -2,6 +2,11 @@ import os
 
 import pytest
 
+# The real-worker fixtures, defined once for every test package: imported into
+# two conftests they were two session fixtures, two workers and two broker
+# settings, the later overriding the earlier's queue for every test after it.
+pytest_plugins = ["grader.tests.worker"]
+
 
 def require(condition: bool, reason: str) -> None:
     """Skip on a developer's machine when a server or browser is missing; in CI

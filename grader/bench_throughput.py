@@ -549,17 +549,30 @@ def _burst(stack: Stack, sessions: list[str], total: int, worker: subprocess.Pop
     return Burst(drain, sustained, profile, cpu, polls, run.errors, wrong, failure.first() or "")
 
 
-def _page_rate(stack: Stack, sessions: list[str], seconds: float, clients: int) -> tuple[float, float, float, int]:
+@dataclass
+class PageRate:
+    rps: float  # pages answered 200 per second
+    gradings: float  # gradings per second meanwhile
+    p95: float  # milliseconds
+    failed: int
+    cpu: dict[str, float]  # share of the machine's CPU, by part of the stack
+
+
+def _page_rate(stack: Stack, sessions: list[str], seconds: float, clients: int, worker) -> PageRate:
     """GET /challenges/softmax/ back to back from *clients* readers while the learners keep grading."""
     from grader.models import Submission
 
     before = Submission.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    roots = {"web": stack.procs[0].pid, "worker": worker.pid}
+    cpu_before = _cpu_seconds(roots)
     run = drive(stack.address, sessions, _plans(len(sessions), 100 * len(sessions)), seconds=seconds + 120,
                 stop_after=seconds, page="/challenges/softmax/", page_clients=clients)  # fmt: skip
+    machine = run.seconds * (os.cpu_count() or 1)
+    cpu = {k: (v - cpu_before[k]) / machine for k, v in _cpu_seconds(roots).items()}
     ok = [t for status, t in run.pages if status == 200]
     gradings = Submission.objects.filter(pk__gt=before, status="done").count()
     p95 = sorted(ok)[int(0.95 * (len(ok) - 1))] * 1000 if ok else float("nan")
-    return len(ok) / run.seconds, gradings / run.seconds, p95, len(run.pages) - len(ok)
+    return PageRate(len(ok) / run.seconds, gradings / run.seconds, p95, len(run.pages) - len(ok), cpu)
 
 
 def _mark(value: float, target: float) -> str:
@@ -626,9 +639,7 @@ def _measure(stack: Stack, args) -> None:
         drive(stack.address, sessions, _plans(len(sessions), len(sessions)), seconds=300)  # warm up: one each
         results[mode] = burst = _burst(stack, sessions, size, worker)
         if mode == "sandboxed":
-            page_rps, grading_rps, page_p95, page_failed = _page_rate(
-                stack, sessions, args.page_seconds, args.page_clients
-            )
+            page = _page_rate(stack, sessions, args.page_seconds, args.page_clients, worker)
         stack.stop(worker)
         print(f"\n{mode} worker{' (a fresh python per grading)' if mode == 'baseline' else ''}:")
         print(f"  burst of {size}: drained in {burst.drain:6.1f} s; sustained {burst.sustained:6.1f} gradings/s")
@@ -655,8 +666,9 @@ def _measure(stack: Stack, args) -> None:
         print(f"  sustained gradings/s, baseline         {base.sustained:8.1f}")
         print(f"  ratio sandboxed / baseline             {ratio:8.2f}x {_mark(ratio, TARGETS['ratio'])}")
         print(f"  drain of {args.burst}, baseline{projected}: {base_drain:.1f} s ({base_drain / real.drain:.1f}x)")
-    print(f"  GET /challenges/softmax/ during grading {page_rps:7.1f} req/s  {_mark(page_rps, TARGETS['page'])}"
-          f"  (p95 {page_p95:.0f} ms, {page_failed} failed; {grading_rps:.1f} gradings/s meanwhile)")  # fmt: skip
+    print(f"  GET /challenges/softmax/ during grading {page.rps:7.1f} req/s  {_mark(page.rps, TARGETS['page'])}"
+          f"  (p95 {page.p95:.0f} ms, {page.failed} failed; {page.gradings:.1f} gradings/s meanwhile)")  # fmt: skip
+    print("    the machine's CPU meanwhile: " + ", ".join(f"{k} {v:.0%}" for k, v in page.cpu.items()))
     print(f"  GET /challenges/softmax/, nothing else  {idle_rps:7.1f} req/s  (for reference)")
 
 

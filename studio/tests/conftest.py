@@ -1,7 +1,5 @@
 import pytest
 
-from grader.tests.worker import _shared_worker, broker_for_tests, worker  # noqa: F401  (fixtures for the tests below)
-
 TESTS = """import numpy as np
 
 from grader.engine.testing import assert_allclose, hidden, sample

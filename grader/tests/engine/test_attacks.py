@@ -305,20 +305,27 @@ def standby_of(zygote_pid: int, timeout: float = 5) -> Proc:
 def test_the_zygotes_standby_is_hardened_and_holds_nothing(judge, pack):
     # It runs next to learner processes, as their uid: it must be as locked
     # down as they are before it ever gets a pipe to the judge.
+    assert judge.grade(pack, pack.solution).verdict == Verdict.PASSED  # the sandbox is up: its layers known
     if not judge.sandbox.layers.get("uid_drop"):
         pytest.skip("not root: /proc/<pid> of a non-dumpable process is out of reach")
-    assert judge.grade(pack, pack.solution).verdict == Verdict.PASSED
-    standby = standby_of(judge.sandbox._proc.pid)
     deadline = time.monotonic() + 5
-    while True:  # hardening takes a few milliseconds after the fork
-        with open(f"/proc/{standby.pid}/status") as f:
-            status = dict(line.split(":", 1) for line in f)
-        if status["Seccomp"].strip() == "2" or time.monotonic() > deadline:
+    while True:
+        # Hardening takes a few milliseconds after the fork, and the judge may
+        # hand the standby out meanwhile (its next learner process, prepared):
+        # a consistent look at one hardened, unassigned standby.
+        standby = standby_of(judge.sandbox._proc.pid)
+        try:
+            with open(f"/proc/{standby.pid}/status") as f:
+                status = dict(line.split(":", 1) for line in f)
+            fds = {int(fd): os.readlink(f"/proc/{standby.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{standby.pid}/fd")}
+        except FileNotFoundError:  # it ended or closed an fd as we looked
+            status, fds = {"Seccomp": ""}, {}
+        if status["Seccomp"].strip() == "2" and fds.get(3) == "/dev/null":
             break
-        time.sleep(0.01)  # polling for the standby to finish hardening
+        assert time.monotonic() < deadline, (status, fds)
+        time.sleep(0.01)  # polling for a standby to finish hardening
     assert status["Seccomp"].strip() == "2" and status["NoNewPrivs"].strip() == "1"
     assert status["Uid"].split() == [str(UID_BASE + judge.sandbox.slot)] * 4
-    fds = {int(fd): os.readlink(f"/proc/{standby.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{standby.pid}/fd")}
     assert sorted(fds) == [0, 1, 2, 3, 4, 5], fds
     assert fds[0] == fds[3] == fds[4] == "/dev/null" and fds[5].startswith("socket:"), fds
     with open(f"/proc/{standby.pid}/environ", "rb") as f:  # the zygote's start: BLAS, locale, malloc
