@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Max
@@ -59,11 +60,18 @@ def challenge_import_pack(
     return challenge, True
 
 
-def challenge_save_draft(*, pack: Pack, author=None, change_note: str = "") -> tuple[Challenge, bool]:
+class SavedDraft(NamedTuple):
+    challenge: Challenge
+    made: bool  # a new draft version
+    set_aside: int | None  # the number of a draft dropped because the content is the live version's again
+
+
+def challenge_save_draft(*, pack: Pack, author=None, change_note: str = "") -> SavedDraft:
     """Save *pack* as its challenge's unpublished draft (the instructors' path:
     it goes live only once validated and published). A new slug makes a new,
     unpublished challenge. Content equal to the draft or the current version
-    makes no new version. Returns (challenge, made a new version)."""
+    makes no new version; equal to the current version, it also sets aside a
+    draft that differed (the version stays in the history)."""
     with transaction.atomic():
         challenge, _ = Challenge.objects.select_for_update().get_or_create(
             slug=pack.slug,
@@ -71,15 +79,26 @@ def challenge_save_draft(*, pack: Pack, author=None, change_note: str = "") -> t
         )
         digest = pack.content_hash()
         if challenge.current_version is not None and challenge.current_version.content_hash == digest:
+            set_aside = None
             if challenge.draft_version_id is not None:  # edited back to what is live
+                set_aside = challenge.draft_version.number
                 challenge.draft_version = None
                 challenge.save(update_fields=["draft_version", "updated"])
-            return challenge, False
+            return SavedDraft(challenge, False, set_aside)
         if challenge.draft_version is not None and challenge.draft_version.content_hash == digest:
-            return challenge, False
+            return SavedDraft(challenge, False, None)
         challenge.draft_version = _new_version(challenge, pack, author, change_note)
         challenge.save(update_fields=["draft_version", "updated"])
-    return challenge, True
+    return SavedDraft(challenge, True, None)
+
+
+def draft_outcome(saved: SavedDraft) -> str:
+    """What a save did, in words an instructor reads."""
+    if saved.made:
+        return f"new draft version {saved.challenge.draft_version.number}"
+    if saved.set_aside is not None:
+        return f"the published version again: draft version {saved.set_aside} set aside (still in the history)"
+    return "unchanged"
 
 
 def pack_folders(path: str | Path) -> list[Path]:

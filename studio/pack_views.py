@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import instructor_required
 from challenges.models import Challenge
+from challenges.services import draft_outcome
 from grader.engine.pack import PackError
 from studio.packs import MAX_UPLOAD_BYTES, packs_upload, version_zip
 
@@ -36,9 +37,8 @@ def pack_upload(request: HttpRequest) -> HttpResponse:
         except PackError as exc:
             form.add_error("file", f"{exc.file}: {exc.problem}")
         else:
-            for challenge, made in results:
-                state = f"new draft version {challenge.draft_version.number}" if made else "unchanged"
-                messages.success(request, f"{challenge.slug}: {state}")
+            for saved in results:
+                messages.success(request, f"{saved.challenge.slug}: {draft_outcome(saved)}")
             return redirect("studio:index")
     status = 400 if form.errors else 200
     return render(request, "studio/upload.html", {"form": form}, status=status)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from challenges.models import Challenge, ChallengeVersion
-from challenges.services import challenge_save_draft, pack_folders
+from challenges.models import ChallengeVersion
+from challenges.services import SavedDraft, challenge_save_draft, pack_folders
 from grader.engine.pack import Pack, PackError, load_pack, write_pack
 from studio.forms import RESERVED_SLUGS
 
@@ -155,9 +155,9 @@ def packs_from_zip(upload, upload_name: str) -> list[Pack]:
     return [pack for _, pack in packs]
 
 
-def packs_upload(*, upload, upload_name: str, author) -> list[tuple[Challenge, bool]]:
+def packs_upload(*, upload, upload_name: str, author) -> list[SavedDraft]:
     """Save every pack in the zip as its challenge's draft, all or nothing.
-    Returns (challenge, made a new version) per pack; learners keep what they get."""
+    Returns what each save did; learners keep what they get."""
     packs = packs_from_zip(upload, upload_name)
     note = f"uploaded as {upload_name}"[:200]
     with transaction.atomic():

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import instructor_required
 from challenges.models import Challenge
 from challenges.rendering import render_markdown
-from challenges.services import challenge_save_draft
+from challenges.services import challenge_save_draft, draft_outcome
 from challenges.views import challenge_page_context
 from grader.models import Submission
 from grader.selectors import submission_history
@@ -49,14 +49,16 @@ def _save(request: HttpRequest, form: ChallengeForm, mutants: MutantFormSet) -> 
     pack = form.to_pack(mutants.mutants())
     if pack is None:
         return None
-    challenge, made = challenge_save_draft(pack=pack, author=request.user, change_note=form.cleaned_data["change_note"])
-    if made:
+    saved = challenge_save_draft(pack=pack, author=request.user, change_note=form.cleaned_data["change_note"])
+    if saved.made:
         messages.success(
-            request, f"Saved as draft version {challenge.draft_version.number}. Validate it, then publish."
+            request, f"Saved as draft version {saved.challenge.draft_version.number}. Validate it, then publish."
         )
+    elif saved.set_aside is not None:
+        messages.info(request, f"{draft_outcome(saved).capitalize()}.")
     else:
         messages.info(request, "Nothing changed: no new version.")
-    return redirect("studio:edit", slug=challenge.slug)
+    return redirect("studio:edit", slug=saved.challenge.slug)
 
 
 @instructor_required

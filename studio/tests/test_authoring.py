@@ -188,3 +188,18 @@ def test_the_studio_list_shows_each_latest_validation_in_a_constant_number_of_qu
     with django_assert_num_queries(5):
         page = teacher_client.get("/studio/")
     assert [c.validation.valid for c in page.context["challenges"]] == [True] * len(challenges)
+
+
+def test_editing_back_to_the_published_content_says_the_draft_was_set_aside(
+    teacher, teacher_client, django_capture_on_commit_callbacks
+):
+    teacher_client.post("/studio/new/", pack_fields())
+    challenge = Challenge.objects.get(slug="double")
+    validate_now(challenge, teacher, django_capture_on_commit_callbacks)
+    teacher_client.post("/studio/double/publish/")
+    teacher_client.post("/studio/double/", pack_fields(slug="", statement="A draft statement."))
+    back = teacher_client.post("/studio/double/", pack_fields(slug=""), follow=True)
+    challenge.refresh_from_db()
+    assert challenge.draft_version is None and challenge.versions.count() == 2  # set aside, not deleted
+    shown = [str(m) for m in back.context["messages"]]  # with the earlier requests' messages, not yet shown
+    assert shown[-1] == "The published version again: draft version 2 set aside (still in the history)."

@@ -195,6 +195,17 @@ def test_uploading_a_downloaded_zip_changes_nothing(softmax, teacher_client):
     assert db_state() == before
 
 
+def test_uploading_the_published_content_over_a_draft_says_the_draft_was_set_aside(softmax, teacher_client):
+    pack = softmax.current_version.pack()
+    challenge_save_draft(pack=edited(pack, statement=pack.statement + "\nA draft hint.\n"))
+    response = upload(teacher_client, make_zip(pack_files("softmax")), "softmax.zip")
+    assert messages_of(response) == [
+        "softmax: the published version again: draft version 2 set aside (still in the history)"
+    ]
+    softmax.refresh_from_db()
+    assert softmax.draft_version is None and softmax.versions.count() == 2
+
+
 def test_uploading_an_edited_pack_saves_a_draft_that_learners_do_not_get(softmax, teacher_client, teacher, bob):
     files = pack_files("softmax")
     files["softmax/statement.md"] += b"\nAn uploaded hint.\n"
