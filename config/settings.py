@@ -150,7 +150,6 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
         "polling_interval": 0.05,
     }
-    CELERY_BROKER_TRANSPORT = "config.filesystem_broker:Transport"  # messages written whole (see there)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "grading")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -18,6 +18,11 @@ def channel(tmp_path):
         yield connection.default_channel
 
 
+def test_filesystem_urls_get_this_transport():
+    with Connection("filesystem://") as connection:  # the alias is set with the Celery app (config/celery.py)
+        assert isinstance(connection.transport, filesystem_broker.Transport)
+
+
 def test_a_message_being_written_is_not_seen_and_then_arrives_whole(channel, tmp_path, monkeypatch):
     seen_while_writing = []
     rename = os.replace
