@@ -26,6 +26,7 @@ from grader.engine.validate import REFERENCE
 from grader.models import Submission
 from studio.models import Status as ValidationStatus
 from studio.models import ValidationRun
+from studio.selectors import latest_validations
 
 User = get_user_model()
 
@@ -511,14 +512,8 @@ class _Misconceptions:
     """
 
     def __init__(self, challenge: Challenge) -> None:
-        self.latest: dict[int, ValidationRun] = {}
-        runs = (
-            ValidationRun.objects.filter(version__challenge=challenge, status=ValidationStatus.DONE)
-            .select_related("version")
-            .order_by("version_id", "-created", "-pk")
-        )
-        for run in runs:
-            self.latest.setdefault(run.version_id, run)
+        finished = ValidationRun.objects.filter(version__challenge=challenge, status=ValidationStatus.DONE)
+        self.latest = latest_validations(finished.select_related("version"))
         self.signatures = {version_id: _mutant_signatures(run) for version_id, run in self.latest.items()}
         self.classified = self.unvalidated = 0
         self.matches: Counter[tuple[str, ...]] = Counter()
@@ -557,8 +552,3 @@ class _Misconceptions:
             misconceptions=misconceptions,
             unmatched=self.classified - sum(self.matches.values()),
         )
-
-
-def challenge_misconceptions(*, challenge: Challenge) -> MisconceptionReport:
-    """The misconceptions part of ``challenge_analytics``."""
-    return challenge_analytics(challenge=challenge).misconceptions

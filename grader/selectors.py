@@ -35,8 +35,8 @@ def submission_for_user(*, user, pk: int, result_only: bool = False) -> Submissi
     return submissions.first()
 
 
-def submission_history(*, user, challenge: Challenge, preview: bool = False) -> QuerySet[Submission]:
-    """The learner's latest gradings (or an instructor's previews) on *challenge*."""
+def submission_history(*, user, challenge: Challenge | int, preview: bool = False) -> QuerySet[Submission]:
+    """The learner's latest gradings (or an instructor's previews) on *challenge* (or its id)."""
     mine = Submission.objects.filter(user=user, challenge=challenge, preview=preview)
     # the columns the history table shows: not the code, tests and output of twenty submissions
     shown = mine.only("created", "kind", "status", "verdict", "score", "duration_ms")

@@ -40,6 +40,10 @@ def code_check(code: str) -> None:
 
 def draft_save(*, user, challenge: Challenge, code: str) -> Draft:
     code_check(code)
+    return _draft_upsert(user=user, challenge=challenge, code=code)
+
+
+def _draft_upsert(*, user, challenge: Challenge, code: str) -> Draft:
     # one upsert, not update_or_create's read, savepoint and write: it runs on every Run and Submit
     [draft] = Draft.objects.bulk_create(
         [Draft(user=user, challenge=challenge, code=code, updated=timezone.now())],
@@ -67,7 +71,7 @@ def submission_create(*, user, challenge: Challenge, code: str, kind: str, previ
         raise SubmissionRefused("This challenge has no content yet.", status=404)
     with transaction.atomic():  # one commit for the draft and the submission
         if not preview:
-            draft_save(user=user, challenge=challenge, code=code)
+            _draft_upsert(user=user, challenge=challenge, code=code)  # checked above
         # Serialise this user's requests, so two quick clicks cannot both pass
         # the checks below. (SQLite's IMMEDIATE transactions already do.)
         get_user_model().objects.select_for_update().filter(pk=user.pk).exists()

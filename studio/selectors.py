@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 
 from challenges.models import Challenge, ChallengeVersion
 from studio.models import Regrade, RegradeItem, Status, ValidationRun
@@ -13,14 +13,23 @@ from studio.models import Regrade, RegradeItem, Status, ValidationRun
 _TEXT_FIELDS = ("statement", "starter", "solution", "tests", "takeaways")
 
 
+LATEST_FIRST = ("-created", "-pk")  # validations of one version, the one that counts first
+
+
+def latest_validations(runs: QuerySet[ValidationRun]) -> dict[int, ValidationRun]:
+    """The latest of *runs* for each version they are of (version id -> run), in one query."""
+    latest: dict[int, ValidationRun] = {}
+    for run in runs.order_by("version_id", *LATEST_FIRST):
+        latest.setdefault(run.version_id, run)
+    return latest
+
+
 def studio_challenges() -> list[Challenge]:
     """Every challenge, drafts too, with its latest version and that version's
     latest validation (``validation``, or None): two queries in all."""
     challenges = list(Challenge.objects.select_related("current_version", "draft_version").order_by("title"))
-    latest: dict[int, ValidationRun] = {}
     versions = [c.latest_version.pk for c in challenges if c.latest_version is not None]
-    for run in ValidationRun.objects.filter(version_id__in=versions).order_by("version_id", "-created", "-pk"):
-        latest.setdefault(run.version_id, run)
+    latest = latest_validations(ValidationRun.objects.filter(version_id__in=versions))
     for c in challenges:
         c.validation = latest.get(c.latest_version.pk) if c.latest_version is not None else None
     return challenges

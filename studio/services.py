@@ -18,6 +18,7 @@ from grader.engine.validate import REFERENCE, validate_pack
 from grader.models import Submission
 from grader.services import requeue_lost, result_fields
 from studio.models import Regrade, RegradeItem, Status, ValidationRun
+from studio.selectors import LATEST_FIRST
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def validation_execute(*, run_id: int) -> ValidationRun | None:
 
 
 def latest_validation(version: ChallengeVersion | None) -> ValidationRun | None:
-    return None if version is None else version.validations.order_by("-created").first()
+    return None if version is None else version.validations.order_by(*LATEST_FIRST).first()
 
 
 def challenge_publish(*, challenge: Challenge) -> ChallengeVersion:

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from challenges.models import ChallengeVersion
-from gradebook.selectors import challenge_analytics, challenge_misconceptions
+from gradebook.selectors import challenge_analytics
 from gradebook.tests.conftest import T0, make_submission, results
 from studio.models import ValidationRun
 
@@ -103,7 +103,7 @@ def test_failing_submits_are_grouped_by_the_mutant_whose_failures_they_share(sof
     make_submission(carol, softmax, verdict="passed", score=1.0)  # passing: not classified
     make_submission(carol, softmax, verdict="internal_error")  # the grader's fault: not classified
 
-    report = challenge_misconceptions(challenge=softmax)
+    report = challenge_analytics(challenge=softmax).misconceptions
     assert (report.classified, report.unvalidated, report.unmatched) == (6, 0, 2)
     assert [(m.mutants, m.submissions, m.learners, m.share) for m in report.misconceptions] == [
         (("naive",), 3, 2, 0.5),
@@ -120,7 +120,7 @@ def test_submits_graded_against_an_unvalidated_version_are_counted_apart(softmax
     validation(v2, {"reference": REFERENCE}, status="running")  # not finished: does not count
     make_submission(alice, softmax, version=v2, tests=results(sums="passed", overflow="failed", batch="failed"))
     make_submission(alice, softmax, tests=results(sums="passed", overflow="failed", batch="failed"))
-    report = challenge_misconceptions(challenge=softmax)
+    report = challenge_analytics(challenge=softmax).misconceptions
     assert (report.classified, report.unvalidated, report.validated_versions) == (1, 1, [1])
 
 
@@ -129,7 +129,7 @@ def test_previews_and_other_challenges_are_not_classified(softmax, validated, te
 
     make_submission(teacher, softmax, preview=True, tests=results(sums="passed", overflow="failed", batch="failed"))
     make_submission(alice, Challenge.objects.get(slug="cross-entropy"), tests=results(overflow="failed"))
-    assert challenge_misconceptions(challenge=softmax).classified == 0
+    assert challenge_analytics(challenge=softmax).misconceptions.classified == 0
 
 
 def test_the_page_names_the_misconceptions_with_their_share(teacher_client, softmax, validated, alice, bob):
@@ -147,7 +147,7 @@ def test_without_a_validation_the_page_asks_for_one(teacher_client, softmax, ali
     make_submission(alice, softmax, tests=results(overflow="failed"))
     response = teacher_client.get(reverse("gradebook:challenge", args=["softmax"]))
     assert b"to see misconceptions" in response.content
-    assert not challenge_misconceptions(challenge=softmax).has_validation
+    assert not challenge_analytics(challenge=softmax).misconceptions.has_validation
 
 
 def test_the_page_takes_the_same_few_queries_whatever_the_size(

@@ -1,7 +1,9 @@
 """The learner's pages and endpoints: permissions, limits, drafts, results."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from grader.models import Draft, Submission
@@ -71,6 +73,32 @@ def test_the_list_shows_progress_in_one_query(alice_client, alice, softmax, djan
     rows = {c.slug: c for c in page.context["challenges"]}
     assert rows["softmax"].status == "solved" and rows["softmax"].best_score == 1.0
     assert rows["batch-norm"].status == "new"
+
+
+def test_the_challenge_page_reads_draft_history_and_totals_in_two_queries(
+    alice_client, alice, softmax, django_assert_num_queries
+):
+    graded(alice, softmax, "def softmax(Z):\n    return Z\n")  # fails
+    graded(alice, softmax, softmax.current_version.solution)  # passes
+    graded(alice, softmax, "# a run\n", kind="run")  # no attempt
+    alice_client.post(reverse("grader:draft", args=["softmax"]), {"code": "# still typing\n"})
+    alice_client.get(reverse("challenges:list"))  # the nav's role, remembered from here
+    # session, user, then the challenge with the draft, then the history with the totals
+    with django_assert_num_queries(4):
+        page = alice_client.get(reverse("challenges:detail", args=["softmax"]))
+    assert page.context["code"] == "# still typing\n"
+    assert (page.context["attempts"], page.context["best_score"], page.context["solved"]) == (2, 1.0, True)
+    assert [s.kind for s in page.context["history"]] == ["run", "submit", "submit"]
+
+
+def test_the_polled_fragment_reads_neither_the_code_nor_the_pack(alice_client, alice, softmax):
+    submission = graded(alice, softmax, "# secret-looking code\n", kind="run")
+    with CaptureQueriesContext(connection) as queries:
+        fragment = alice_client.get(reverse("grader:result", args=[submission.pk]), **HTMX)
+    assert fragment.status_code == 200 and b'data-status="done"' in fragment.content
+    read = " ".join(q["sql"] for q in queries if "grader_submission" in q["sql"])
+    assert '"grader_submission"."status"' in read
+    assert '"grader_submission"."code"' not in read and "challenges_challengeversion" not in read
 
 
 def test_the_list_goes_from_easy_to_hard(client, library):

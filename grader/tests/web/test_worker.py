@@ -3,7 +3,9 @@
 import os
 import time
 
+import pytest
 from django.conf import settings
+from django.db import connection
 
 from config.celery import app as celery_app
 from conftest import require
@@ -123,13 +125,9 @@ def test_the_worker_and_its_learner_processes_run_below_normal_priority(_shared_
 def test_the_worker_keeps_its_database_connection_between_gradings(worker, library, alice, bob):
     """Celery's Django fixup would close it around every task; a new PostgreSQL
     connection (a server process forked) costs more than a grading's queries."""
-    from django.db import connection
-
     from challenges.models import Challenge
 
     if connection.vendor != "postgresql":
-        import pytest
-
         pytest.skip("connections are counted on PostgreSQL (CI's second run)")
     softmax = Challenge.objects.get(slug="softmax")
     warm = submission_create(user=bob, challenge=softmax, code="def softmax(Z):\n    return Z\n", kind="run")
