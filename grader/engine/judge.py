@@ -193,7 +193,8 @@ class Judge:
         try:
             suite = self.suite(pack)
             tests = [t for t in suite.tests if t.spec.sample or not run_only]
-            self._run(pack, suite, tests, session, result, start)
+            with self.sandbox.on_one_cpu():
+                self._run(pack, suite, tests, session, result, start)
         except Exception as exc:  # noqa: BLE001  (never blamed on the learner)
             log.exception("internal error grading %s", pack.slug)
             result.verdict, result.score = Verdict.INTERNAL_ERROR, 0.0

@@ -122,12 +122,13 @@ class _Zygote:
         if self.uid is not None:
             os.chown(scratch, self.uid, self.uid)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        warm = cpu_to_spare()
         pid = os.fork()
         if pid == 0:
             try:
                 self.sock.close()
                 ours.close()
-                _child(theirs.detach(), scratch, self.uid, self.layers)
+                _child(theirs.detach(), scratch, self.uid, self.layers, warm)
             except BaseException:
                 traceback.print_exc()
             finally:
@@ -153,9 +154,9 @@ class _Zygote:
 _CONTROL_FD = 5  # a standby's socket to the zygote; 0..4 become the learner's fds
 
 
-def _child(control: int, scratch: str, uid: int | None, layers: dict) -> None:
-    """A standby: harden, warm up, wait for an assignment (limits and the three
-    pipe ends), then serve the judge as a learner process."""
+def _child(control: int, scratch: str, uid: int | None, layers: dict, warm: bool) -> None:
+    """A standby: harden, warm up (if *warm*), wait for an assignment (limits
+    and the three pipe ends), then serve the judge as a learner process."""
     from grader.engine import sandbox
 
     if control != _CONTROL_FD:
@@ -174,7 +175,8 @@ def _child(control: int, scratch: str, uid: int | None, layers: dict) -> None:
     import numpy
 
     numpy.random.seed(int.from_bytes(os.urandom(4), "little"))  # forked children share the zygote's state
-    _warm_up()
+    if warm:
+        _warm_up()
     control_sock = socket.socket(fileno=_CONTROL_FD)
     msg, fds, _, _ = socket.recv_fds(control_sock, 4096, 3)
     if not msg or len(fds) != 3:  # the zygote is gone
@@ -191,6 +193,22 @@ def _child(control: int, scratch: str, uid: int | None, layers: dict) -> None:
     sys.stderr = sys.stdout
     Learner(os.fdopen(3, "rb", buffering=0), 4).serve()
     os._exit(0)
+
+
+# Warming a standby up costs a few ms of CPU, paid back in a faster grading
+# only when a CPU was idle anyway: on a busy machine it displaces gradings.
+BUSY_PRESSURE = 10.0  # % of the last 10 s in which some task waited for a CPU
+
+
+def cpu_to_spare(pressure: str = "/proc/pressure/cpu") -> bool:
+    """Whether the CPUs have time to spare: the kernel's CPU pressure (PSI)
+    is low, or, where the kernel keeps none, fewer tasks run than CPUs."""
+    try:
+        with open(pressure) as f:
+            some = f.readline().split()  # some avg10=1.23 avg60=... total=...
+        return float(some[1].removeprefix("avg10=")) < BUSY_PRESSURE
+    except (OSError, IndexError, ValueError):
+        return os.getloadavg()[0] < (os.cpu_count() or 1)
 
 
 _WARM_UP_CODE = """\
