@@ -141,16 +141,15 @@ class Sandbox:
         its own affinity), so it cannot take more than one; the zygote, which
         forks and readies the next one meanwhile, is kept off it (start)."""
         cpu, allowed = self._cpus()
-        if cpu is None:
+        if cpu is None or not _pin(0, {cpu}):
             yield
             return
-        os.sched_setaffinity(0, {cpu})
         self._cpu, self._allowed = cpu, allowed
         try:
             yield
         finally:
             self._cpu = None
-            os.sched_setaffinity(0, allowed)
+            _pin(0, allowed)
 
     def start(self) -> None:
         if self._sock is not None and self._proc is not None and self._proc.poll() is None:
@@ -176,7 +175,7 @@ class Sandbox:
         self._sock = ours
         cpu, allowed = self._cpus()
         if cpu is not None:  # the next learner process is readied beside a grading, not in its way
-            os.sched_setaffinity(self._proc.pid, allowed - {cpu})
+            _pin(self._proc.pid, allowed - {cpu})
         ours.settimeout(30)
         try:
             hello = json.loads(ours.recv(65536) or b"{}")
@@ -205,10 +204,7 @@ class Sandbox:
             spare = None
         proc = self._claim(spare or self._request_process(limits))
         if self._cpu is not None:
-            try:
-                os.sched_setaffinity(proc.pid, {self._cpu})
-            except OSError:  # it died already: its first request says so
-                pass
+            _pin(proc.pid, {self._cpu})  # if it died already, its first request says so
         return proc
 
     def prepare(self, *, memory_mb: int, cpu_seconds: float) -> None:
@@ -299,6 +295,17 @@ class Sandbox:
         self._exits.clear()
         self._unwanted.clear()
         self._pids.clear()
+
+
+def _pin(pid: int, cpus: set[int]) -> bool:
+    """Set *pid*'s CPU affinity; where that fails (a cpuset changed under us,
+    a process gone) the grading goes on where the kernel puts it."""
+    try:
+        os.sched_setaffinity(pid, cpus)
+    except OSError as exc:
+        log.info("could not set the CPU affinity of %s to %s: %s", pid or "the judge", sorted(cpus), exc)
+        return False
+    return True
 
 
 class LearnerProcess:

@@ -62,6 +62,19 @@ def test_a_grading_on_a_single_cpu_is_not_pinned(pack, monkeypatch):
     assert pinned == []
 
 
+def test_a_grading_goes_on_where_cpu_affinity_cannot_be_set(pack, monkeypatch):
+    def refuse(pid, cpus):
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(os, "sched_setaffinity", refuse)
+    judge = Judge()
+    try:
+        result = judge.grade(pack, pack.solution)
+    finally:
+        judge.close()
+    assert result.verdict == Verdict.PASSED, result.error
+
+
 @pytest.mark.parametrize(
     "pressure, spare",
     [
