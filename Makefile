@@ -34,6 +34,7 @@ test: install browser
 
 bench: install
 	$(PY) -m grader.bench
+	$(PY) -m grader.bench --saturated 10
 	$(PY) -m grader.bench_http
 	$(PY) -m grader.bench_throughput
 	$(PY) -m gradebook.bench

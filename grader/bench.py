@@ -6,12 +6,18 @@ Three ways to grade the softmax seed solution with every test (a Submit):
   process, no isolation at all; sandboxed minus this is the sandbox overhead;
 - cold start: a fresh ``python`` per grading that imports numpy and grades
   in-process, as a grader without a zygote would.
+
+With ``--saturated ROUNDS``, instead: one grading process per CPU, each
+grading the five seed solutions in turn, sandboxed and then in-process: the
+CPU each grading costs (judge, zygote and learner processes) with every CPU
+busy, as in a worker under a queue, without the web stack around it.
 """
 
 from __future__ import annotations
 
 import argparse
 import builtins
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -27,6 +33,7 @@ import numpy as np  # noqa: E402
 
 from grader.engine.judge import Judge  # noqa: E402
 from grader.engine.pack import Pack, load_pack, load_suite  # noqa: E402
+from grader.engine.process import Sandbox  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "challenges" / "library"
@@ -99,16 +106,82 @@ def _time(fn, n: int, pause: float = 0.0) -> list[float]:
     return out
 
 
+SEEDS = ("softmax", "cross-entropy", "softmax-gradient-step", "batch-norm", "cosine-similarity")
+
+
+def _cpu_seconds(pid: int, children: bool = True) -> float:
+    """CPU time of *pid*, with that of its children already reaped."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11 : 15 if children else 13]) / os.sysconf("SC_CLK_TCK")
+
+
+def _grade_seeds(slot: int, rounds: int, sandboxed: bool, out) -> None:
+    """One grading process: a round of the seeds to warm up, then *rounds*
+    more; puts (gradings, CPU seconds, wall seconds) of those in *out*."""
+    packs = [load_pack(LIBRARY / slug) for slug in SEEDS]
+    judge = Judge(Sandbox(slot=slot)) if sandboxed else None
+
+    def grade(i: int) -> None:
+        pack = packs[(i + slot) % len(packs)]
+        if judge is None:
+            grade_in_process(pack, pack.solution, seed=i)
+            return
+        result = judge.grade(pack, pack.solution, seed=i)
+        assert result.verdict == "passed", (pack.slug, result.verdict, result.error)
+
+    def cpu() -> float:  # this process, and the zygote with the learner processes it has reaped
+        own = _cpu_seconds(os.getpid(), children=False)
+        return own + (_cpu_seconds(judge.sandbox._proc.pid) if judge is not None else 0.0)
+
+    for i in range(len(packs)):
+        grade(i)
+    n = rounds * len(packs)
+    cpu0, wall0 = cpu(), time.perf_counter()
+    for i in range(n):
+        grade(i)
+    wall = time.perf_counter() - wall0
+    time.sleep(0.2)  # the zygote reaps the last learner process (its CPU counts)
+    out.put((n, cpu() - cpu0, wall))
+    if judge is not None:
+        judge.close()
+
+
+def saturated(rounds: int) -> None:
+    ctx = multiprocessing.get_context("fork")
+    print(f"The five seed solutions in turn, one grading process per CPU ({os.cpu_count()}), {rounds} rounds each")
+    figures = {}
+    for label, sandboxed in (("sandboxed", True), ("in-process, no sandbox", False)):
+        out = ctx.Queue()
+        procs = [
+            ctx.Process(target=_grade_seeds, args=(slot, rounds, sandboxed, out)) for slot in range(os.cpu_count())
+        ]
+        for proc in procs:
+            proc.start()
+        parts = [out.get() for _ in procs]
+        for proc in procs:
+            proc.join()
+        n, cpu = sum(p[0] for p in parts), sum(p[1] for p in parts)
+        rate = sum(p[0] / p[2] for p in parts)
+        figures[label] = cpu * 1000 / n
+        print(f"  {label:24} {rate:6.1f} gradings/s, {figures[label]:6.1f} ms of CPU per grading")
+    print(f"  sandboxed / in-process CPU per grading: {figures['sandboxed'] / figures['in-process, no sandbox']:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=60, help="gradings per measurement")
     parser.add_argument("--challenge", default="softmax")
+    parser.add_argument("--saturated", type=int, metavar="ROUNDS", help="CPU per grading with every CPU busy")
     parser.add_argument("--in-process", nargs=2, metavar=("PACK", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.in_process:  # the cold-start baseline's child
         pack_dir, file = args.in_process
         pack = load_pack(pack_dir)
         grade_in_process(pack, Path(file).read_text(), seed=1)
+        return
+    if args.saturated:
+        saturated(args.saturated)
         return
 
     pack_dir = LIBRARY / args.challenge
