@@ -700,8 +700,8 @@ def _measure(stack: Stack, args) -> None:
 
 def _ratio(a: tuple[str, Burst], b: tuple[str, Burst]) -> float:
     """Sandboxed over baseline gradings per second, for two neighbouring phases."""
-    (_, first), (_, second) = sorted([a, b], key=lambda phase: phase[0] == "baseline")
-    return first.sustained / second.sustained if second.sustained else float("inf")
+    (_, sandboxed), (_, baseline) = (a, b) if a[0] == "sandboxed" else (b, a)
+    return sandboxed.sustained / baseline.sustained if baseline.sustained else float("inf")
 
 
 if __name__ == "__main__":

@@ -112,15 +112,16 @@ class SentArrays:
         under it already; if not, a new handle to keep them under, or None
         when *a* is passed for the first time."""
         entry = self._entries.pop(id(a), None)
+        if entry is None and not self._seen_before(a):
+            return None, False
+        snapshot = flat.tobytes()  # once: compared, and kept if the bytes are new
         if entry is not None:
-            if entry[1] == spec and flat.tobytes() == entry[2]:  # bytes, not values: -0.0, nan payloads
+            if entry[1] == spec and snapshot == entry[2]:  # bytes, not values: -0.0, nan payloads
                 self._entries[id(a)] = entry  # now the most recently used
                 return entry[3], True
             self._drop(entry)  # changed in place since it was sent
-        elif not self._seen_before(a):
-            return None, False
         handle, self._next = self._next, self._next + 1
-        self._entries[id(a)] = (a, spec, flat.tobytes(), handle)
+        self._entries[id(a)] = (a, spec, snapshot, handle)
         self._bytes += flat.nbytes
         while self._bytes > self.max_bytes or len(self._entries) > self.max_entries:
             # Never the entry just added (it fits alone); one used earlier in this
