@@ -50,6 +50,14 @@ def _graded_lines(log: Path, pk: int) -> int:
     return log.read_text().count(f"graded submission={pk} ")
 
 
+def _wait_graded(pk: int, log: Path, seconds: float) -> Submission:
+    """Until the submission is done and its grading's log line is written: the
+    line follows the stored result, and a worker killed in between loses it."""
+    done = wait_until_done(pk, log, seconds=seconds)
+    wait_for_log(log, f"graded submission={pk} ", seconds=seconds)
+    return done
+
+
 def _wait_for(condition, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -72,7 +80,7 @@ def test_a_submission_whose_message_never_reached_the_broker_is_found_and_graded
             submission = submission_create(
                 user=alice, challenge=softmax, code=softmax.current_version.solution, kind="submit"
             )
-        done = wait_until_done(submission.pk, log, seconds=60)
+        done = _wait_graded(submission.pk, log, seconds=60)
     finally:
         worker.kill()  # the test is over: no need for a graceful shutdown, which takes seconds
     assert (done.verdict, done.attempts) == ("passed", 1)
@@ -92,7 +100,7 @@ def test_a_duplicate_message_grades_once(private_queue, tmp_path, softmax, alice
         )  # fmt: skip
         grade_submission.delay(submission.pk)
         grade_submission.delay(submission.pk)
-        done = wait_until_done(submission.pk, log, seconds=60)
+        done = _wait_graded(submission.pk, log, seconds=60)
         wait_for_log(log, f"submission {submission.pk}: not queued, nothing to grade")
     finally:
         worker.kill()  # the test is over: no need for a graceful shutdown, which takes seconds
@@ -160,7 +168,7 @@ def test_redis_restarted_with_submissions_queued_loses_none(
         server.start()
         assert server.client().llen(queue) == 0  # the messages are lost, not redelivered
 
-        done = [wait_until_done(s.pk, log, seconds=90) for s in submitted]
+        done = [_wait_graded(s.pk, log, seconds=90) for s in submitted]
     finally:
         worker.kill()  # the test is over: no need for a graceful shutdown, which takes seconds
         server.stop()
@@ -285,7 +293,7 @@ def test_the_database_away_mid_grading_delays_the_result_and_loses_nothing(priva
         failed = f"submission {submission.pk}: the database did not answer"
         wait_for_log(log, failed, seconds=60, count=4)
         outage.end()
-        done = wait_until_done(submission.pk, log, seconds=60)
+        done = _wait_graded(submission.pk, log, seconds=60)
     finally:
         outage.close()
         worker.kill()  # the test is over: no need for a graceful shutdown, which takes seconds
