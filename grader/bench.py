@@ -16,79 +16,23 @@ busy, as in a worker under a queue, without the web stack around it.
 from __future__ import annotations
 
 import argparse
-import builtins
 import multiprocessing
 import os
 import statistics
 import subprocess
 import sys
 import time
-import types
-import zlib
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
-
+from grader.coldstart import grade_in_process  # noqa: E402
 from grader.engine.judge import Judge  # noqa: E402
-from grader.engine.pack import Pack, load_pack, load_suite  # noqa: E402
+from grader.engine.pack import load_pack  # noqa: E402
 from grader.engine.process import Sandbox  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "challenges" / "library"
-
-
-class _DirectFunction:
-    def __init__(self, module: dict, name: str) -> None:
-        self.module, self.name = module, name
-
-    def __call__(self, *args, **kwargs):
-        return self.module[self.name](*args, **kwargs)
-
-    def timed(self, *args, **kwargs):
-        # CPU time, as the sandbox measures a learner's call and assert_speed the reference's
-        start = time.thread_time()
-        value = self.module[self.name](*args, **kwargs)
-        return value, time.thread_time() - start
-
-
-_suites: dict = {}
-
-
-def _execute(compiled, module: dict) -> None:
-    module.clear()
-    module.update(__name__="solution", __file__="solution.py", __builtins__=builtins)
-    exec(compiled, module)  # noqa: S102  (benchmark of trusted code)
-
-
-def grade_in_process(pack: Pack, code: str, seed: int, failed: list[str] | None = None) -> int:
-    """Run every test with the learner's module in this process; the number passed
-    (and the names of those that failed appended to *failed*). The same work as
-    the judge's but the isolation: the suite loaded once per pack (the judge
-    caches it), the code compiled once per grading and executed at load (to
-    check the functions it defines) and again for each test after the first."""
-    key = (pack.slug, pack.functions, pack.solution, pack.tests)
-    suite = _suites.get(key) or _suites.setdefault(key, load_suite(pack))
-    compiled = compile(code, "solution.py", "exec")
-    module: dict = {}
-    _execute(compiled, module)
-    if missing := [f for f in pack.functions if not callable(module.get(f))]:
-        raise ValueError(f"the code does not define {missing}")
-    learner = types.SimpleNamespace(**{f: _DirectFunction(module, f) for f in pack.functions})
-    passed = 0
-    for i, test in enumerate(suite.tests):
-        if i:  # a fresh execution of the module for each test
-            _execute(compiled, module)
-        fixtures = {"learner": learner, "reference": suite.reference,
-                    "rng": np.random.default_rng([seed, zlib.crc32(test.name.encode())])}  # fmt: skip
-        try:
-            test.fn(**{name: fixtures[name] for name in test.fixtures})
-            passed += 1
-        except AssertionError as exc:
-            if failed is not None:
-                failed.append(f"{test.name}: {str(exc)[:200]}")
-    return passed
 
 
 def _stats(samples: list[float]) -> tuple[float, float]:
@@ -173,13 +117,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=60, help="gradings per measurement")
     parser.add_argument("--challenge", default="softmax")
     parser.add_argument("--saturated", type=int, metavar="ROUNDS", help="CPU per grading with every CPU busy")
-    parser.add_argument("--in-process", nargs=2, metavar=("PACK", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.in_process:  # the cold-start baseline's child
-        pack_dir, file = args.in_process
-        pack = load_pack(pack_dir)
-        grade_in_process(pack, Path(file).read_text(), seed=1)
-        return
     if args.saturated:
         saturated(args.saturated)
         return
@@ -198,7 +136,7 @@ def main() -> None:
     spaced = _time(lambda: judge.grade(pack, code, seed=1), args.n, pause=0.05)
     direct = _time(lambda: grade_in_process(pack, code, seed=1), args.n)
     solution_file = pack_dir / "solution.py"
-    cold_cmd = [sys.executable, "-m", "grader.bench", "--in-process", str(pack_dir), str(solution_file)]
+    cold_cmd = [sys.executable, "-m", "grader.coldstart", str(pack_dir), str(solution_file), "1"]
     cold = _time(lambda: subprocess.run(cold_cmd, check=True, cwd=ROOT), max(20, args.n // 2))
     bare = _time(lambda: subprocess.run([sys.executable, "-c", "import numpy"], check=True), max(20, args.n // 2))
     judge.close()

@@ -262,7 +262,8 @@ def session_key_for(user) -> str:
 class ColdStartJudge:
     """Grades as a grader without a zygote would: a fresh ``python`` per
     grading imports numpy and runs the tests with the learner's module in
-    that process (grader/bench.py's cold start). No sandbox: a baseline only."""
+    that process (grader/coldstart.py, grader.bench's cold start too). No
+    sandbox: a baseline only."""
 
     def grade(self, pack, code: str, run_only: bool = False, seed: int = 0):
         from grader.engine.pack import write_pack
@@ -277,7 +278,7 @@ class ColdStartJudge:
             file.write(code)
             file.flush()
             child = subprocess.run(
-                [sys.executable, "-m", "grader.bench_throughput", "--grade-in-process", str(folder), file.name, str(seed)],
+                [sys.executable, "-m", "grader.coldstart", str(folder), file.name, str(seed)],
                 cwd=ROOT, capture_output=True, text=True, timeout=60,
             )  # fmt: skip
         counts = json.loads(child.stdout) if child.returncode == 0 else {"passed": 0, "total": 1, "failed": []}
@@ -290,16 +291,6 @@ class ColdStartJudge:
             duration_ms=(time.perf_counter() - t0) * 1000,
             seed=seed,
         )
-
-
-def _grade_in_process(pack_dir: str, file: str, seed: int) -> None:
-    """The baseline's child: import numpy and the tests, grade, print the counts."""
-    from grader.bench import grade_in_process
-    from grader.engine.pack import load_pack, load_suite
-
-    pack, failed = load_pack(pack_dir), []
-    passed = grade_in_process(pack, Path(file).read_text(), seed=seed % 2**32, failed=failed)
-    print(json.dumps({"passed": passed, "total": len(load_suite(pack).tests), "failed": failed}))
 
 
 def _baseline_worker(celery_args: list[str]) -> None:
@@ -611,11 +602,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"))
     parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"))
     parser.add_argument("--baseline-worker", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-    parser.add_argument("--grade-in-process", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.grade_in_process:
-        _grade_in_process(args.grade_in_process[0], args.grade_in_process[1], int(args.grade_in_process[2]))
-        return
     if args.baseline_worker is not None:
         _baseline_worker(args.baseline_worker)
         return
