@@ -11,9 +11,13 @@ enforces. They submit the five seed solutions in turn.
 Reported, all in the same run:
 - sustained gradings per second, and the time to drain a burst of 1,000;
 - the same with a BASELINE worker that starts a fresh ``python`` per grading,
-  which imports numpy and grades in-process (grader/bench.py's cold start),
-  and the ratio, from phases taken in turn so that the machine's drift in
-  speed does not decide it (``_phases``);
+  which imports numpy and grades in-process (grader/coldstart.py, as
+  grader.bench's cold start), and the ratio, from phases taken in turn so
+  that the machine's drift in speed does not decide it (``_phases``);
+- the CEILING of that ratio: a worker grading in its own process with no
+  isolation at all, against the baseline beside it. The web requests, the
+  queue and the database cost the same per grading whatever grades, so this
+  is what a sandbox costing nothing would reach;
 - GET /challenges/softmax/ in requests per second while grading runs;
 - where the time goes: queue wait, grading, storing, HTTP.
 
@@ -259,6 +263,20 @@ def session_key_for(user) -> str:
 # --- the baseline: a fresh python per grading ---
 
 
+def _result(pack, counts: dict, seed: int, t0: float, error: str = ""):
+    from grader.engine.results import GradingResult, Verdict
+
+    return GradingResult(
+        challenge=pack.slug,
+        verdict=Verdict.PASSED if counts["passed"] == counts["total"] else Verdict.FAILED,
+        score=counts["passed"] / counts["total"],
+        tests=[],
+        error=error or "\n".join(counts["failed"]),
+        duration_ms=(time.perf_counter() - t0) * 1000,
+        seed=seed,
+    )
+
+
 class ColdStartJudge:
     """Grades as a grader without a zygote would: a fresh ``python`` per
     grading imports numpy and runs the tests with the learner's module in
@@ -267,7 +285,6 @@ class ColdStartJudge:
 
     def grade(self, pack, code: str, run_only: bool = False, seed: int = 0):
         from grader.engine.pack import write_pack
-        from grader.engine.results import GradingResult, Verdict
 
         # the pack as a folder for the child, written once per process and version
         folder = Path(os.environ.get("BENCH_TMP", tempfile.gettempdir())) / f"cold-{os.getpid()}" / pack.content_hash()
@@ -281,27 +298,37 @@ class ColdStartJudge:
                 [sys.executable, "-m", "grader.coldstart", str(folder), file.name, str(seed)],
                 cwd=ROOT, capture_output=True, text=True, timeout=60,
             )  # fmt: skip
-        counts = json.loads(child.stdout) if child.returncode == 0 else {"passed": 0, "total": 1, "failed": []}
-        return GradingResult(
-            challenge=pack.slug,
-            verdict=Verdict.PASSED if counts["passed"] == counts["total"] else Verdict.FAILED,
-            score=counts["passed"] / counts["total"],
-            tests=[],
-            error=child.stderr[-2000:] if child.returncode else "\n".join(counts["failed"]),
-            duration_ms=(time.perf_counter() - t0) * 1000,
-            seed=seed,
-        )
+        if child.returncode:
+            return _result(pack, {"passed": 0, "total": 1}, seed, t0, error=child.stderr[-2000:])
+        return _result(pack, json.loads(child.stdout), seed, t0)
 
 
-def _baseline_worker(celery_args: list[str]) -> None:
-    """``celery worker`` whose processes grade with ``ColdStartJudge``."""
+class UnsandboxedJudge:
+    """Grades in the worker's own process, with no isolation at all: what the
+    stack would reach if the sandbox cost nothing, the ceiling of the ratio.
+    Never a way to grade: a measurement only."""
+
+    def grade(self, pack, code: str, run_only: bool = False, seed: int = 0):
+        from grader.coldstart import grade_in_process
+        from grader.engine.pack import load_suite
+
+        t0, failed = time.perf_counter(), []
+        passed = grade_in_process(pack, code, seed=seed % 2**32, failed=failed)
+        return _result(pack, {"passed": passed, "total": len(load_suite(pack).tests), "failed": failed}, seed, t0)
+
+
+JUDGES = {"baseline": ColdStartJudge, "unsandboxed": UnsandboxedJudge}
+
+
+def _bench_worker(kind: str, celery_args: list[str]) -> None:
+    """``celery worker`` whose processes grade with ``JUDGES[kind]``."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
     from grader import services
 
-    judge = ColdStartJudge()
+    judge = JUDGES[kind]()
     services.default_judge = lambda: judge  # the pool's processes are forked from here
     from config.celery import app
 
@@ -395,13 +422,13 @@ class Stack:
                 raise RuntimeError("gunicorn did not answer: " + (self.tmp / "web.log").read_text()[-2000:])
             time.sleep(0.1)  # polling with a deadline
 
-    def worker(self, baseline: bool) -> subprocess.Popen:
+    def worker(self, kind: str) -> subprocess.Popen:
         from grader.models import WorkerHeartbeat
 
-        name = f"{'baseline' if baseline else 'sandboxed'}-{os.getpid()}@localhost"
+        name = f"{kind}-{os.getpid()}@localhost"
         celery = ["-Q", self.queue, "-c", str(self.args.concurrency), "-n", name, "--loglevel", "WARNING"]
-        if baseline:
-            argv = [sys.executable, "-m", "grader.bench_throughput", "--baseline-worker", *celery]
+        if kind in JUDGES:
+            argv = [sys.executable, "-m", "grader.bench_throughput", "--bench-worker", kind, *celery]
         else:
             argv = [sys.executable, "-m", "celery", "-A", "config", "worker", *celery]
         proc = self.start(argv, f"{name.split('@')[0]}.log")
@@ -601,10 +628,11 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"))
     parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"))
-    parser.add_argument("--baseline-worker", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    parser.add_argument("--ceiling-burst", type=int, default=300, help="Submits graded unsandboxed; 0: none")
+    parser.add_argument("--bench-worker", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.baseline_worker is not None:
-        _baseline_worker(args.baseline_worker)
+    if args.bench_worker is not None:
+        _bench_worker(args.bench_worker[0], args.bench_worker[1:])
         return
 
     print(
@@ -632,8 +660,18 @@ def _phases(args) -> list[tuple[str, int]]:
     sandboxed, baseline, sandboxed, baseline: the median of three ratios."""
     if not args.baseline_burst:
         return [("sandboxed", args.burst)]
-    return [("sandboxed", args.burst), ("baseline", args.baseline_burst),
-            ("sandboxed", args.round_burst), ("baseline", args.baseline_burst)]  # fmt: skip
+    phases = [("sandboxed", args.burst), ("baseline", args.baseline_burst),
+              ("sandboxed", args.round_burst), ("baseline", args.baseline_burst)]  # fmt: skip
+    if args.ceiling_burst:  # beside the last baseline, which it is compared with
+        phases.append(("unsandboxed", args.ceiling_burst))
+    return phases
+
+
+MODES = {
+    "sandboxed": "",
+    "baseline": " (a fresh python per grading)",
+    "unsandboxed": " (grading in the worker's process, no isolation: a sandbox that cost nothing)",
+}
 
 
 def _measure(stack: Stack, args) -> None:
@@ -644,14 +682,14 @@ def _measure(stack: Stack, args) -> None:
     idle_rps = sum(status == 200 for status, _ in idle.pages) / idle.seconds
     phases: list[tuple[str, Burst]] = []
     for mode, size in _phases(args):
-        worker = stack.worker(baseline=mode == "baseline")
+        worker = stack.worker(mode)
         drive(stack.address, sessions, _plans(len(sessions), len(sessions)), seconds=300)  # warm up: one each
         burst = _burst(stack, sessions, size, worker)
         if not phases:
             page = _page_rate(stack, sessions, args.page_seconds, args.page_clients, worker)
         phases.append((mode, burst))
         stack.stop(worker)
-        print(f"\n{mode} worker{' (a fresh python per grading)' if mode == 'baseline' else ''}:")
+        print(f"\n{mode} worker{MODES[mode]}:")
         print(f"  burst of {size}: drained in {burst.drain:6.1f} s; sustained {burst.sustained:6.1f} gradings/s")
         for label, ms in burst.profile.items():
             print(f"    median {label:36} {ms:8.1f} ms")
@@ -670,7 +708,7 @@ def _measure(stack: Stack, args) -> None:
     print(f"  drain of a burst of {args.burst:<5}             {real.drain:8.1f} s")
     baselines = [b for mode, b in phases if mode == "baseline"]
     if baselines:
-        ratios = [_ratio(a, b) for a, b in itertools.pairwise(phases)]  # neighbours in time
+        ratios = _ratios(phases, "sandboxed")
         ratio = statistics.median(ratios)
         base = statistics.mean(b.sustained for b in baselines)
         base_drain = statistics.mean(b.drain for b in baselines) * args.burst / args.baseline_burst
@@ -679,16 +717,25 @@ def _measure(stack: Stack, args) -> None:
               f"  (median of neighbours in time: {', '.join(f'{r:.2f}' for r in ratios)})")  # fmt: skip
         print(f"  drain of {args.burst}, baseline (projected from {args.baseline_burst}): {base_drain:.1f} s "
               f"({base_drain / real.drain:.1f}x)")  # fmt: skip
+        if ceiling := _ratios(phases, "unsandboxed"):
+            print(f"  ceiling: unsandboxed / baseline        {statistics.median(ceiling):8.2f}x "
+                  "(the ratio if the sandbox cost nothing; web, database and queue unchanged)")  # fmt: skip
     print(f"  GET /challenges/softmax/ during grading {page.rps:7.1f} req/s  {_mark(page.rps, TARGETS['page'])}"
           f"  (p95 {page.p95:.0f} ms, {page.failed} failed; {page.gradings:.1f} gradings/s meanwhile)")  # fmt: skip
     print("    the machine's CPU meanwhile: " + ", ".join(f"{k} {v:.0%}" for k, v in page.cpu.items()))
     print(f"  GET /challenges/softmax/, nothing else  {idle_rps:7.1f} req/s  (for reference)")
 
 
-def _ratio(a: tuple[str, Burst], b: tuple[str, Burst]) -> float:
-    """Sandboxed over baseline gradings per second, for two neighbouring phases."""
-    (_, sandboxed), (_, baseline) = (a, b) if a[0] == "sandboxed" else (b, a)
-    return sandboxed.sustained / baseline.sustained if baseline.sustained else float("inf")
+def _ratios(phases: list[tuple[str, Burst]], mode: str) -> list[float]:
+    """*mode*'s gradings per second over the baseline's, for each pair of
+    neighbouring phases of the two."""
+    ratios = []
+    for a, b in itertools.pairwise(phases):  # neighbours in time
+        sides = {a[0]: a[1], b[0]: b[1]}
+        if set(sides) == {mode, "baseline"}:
+            base = sides["baseline"].sustained
+            ratios.append(sides[mode].sustained / base if base else float("inf"))
+    return ratios
 
 
 if __name__ == "__main__":
