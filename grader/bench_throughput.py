@@ -309,12 +309,11 @@ class UnsandboxedJudge:
     Never a way to grade: a measurement only."""
 
     def grade(self, pack, code: str, run_only: bool = False, seed: int = 0):
-        from grader.coldstart import grade_in_process
-        from grader.engine.pack import load_suite
+        from grader.coldstart import grade_in_process, suite
 
         t0, failed = time.perf_counter(), []
         passed = grade_in_process(pack, code, seed=seed % 2**32, failed=failed)
-        return _result(pack, {"passed": passed, "total": len(load_suite(pack).tests), "failed": failed}, seed, t0)
+        return _result(pack, {"passed": passed, "total": len(suite(pack).tests), "failed": failed}, seed, t0)
 
 
 JUDGES = {"baseline": ColdStartJudge, "unsandboxed": UnsandboxedJudge}

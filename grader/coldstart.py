@@ -43,6 +43,12 @@ class _DirectFunction:
 _suites: dict = {}
 
 
+def suite(pack: Pack):
+    """The pack's tests and reference, loaded once per process (as the judge caches them)."""
+    key = (pack.slug, pack.functions, pack.solution, pack.tests)
+    return _suites.get(key) or _suites.setdefault(key, load_suite(pack))
+
+
 def _execute(compiled, module: dict) -> None:
     module.clear()
     module.update(__name__="solution", __file__="solution.py", __builtins__=builtins)
@@ -55,8 +61,7 @@ def grade_in_process(pack: Pack, code: str, seed: int, failed: list[str] | None 
     the judge's but the isolation: the suite loaded once per pack (the judge
     caches it), the code compiled once per grading and executed at load (to
     check the functions it defines) and again for each test after the first."""
-    key = (pack.slug, pack.functions, pack.solution, pack.tests)
-    suite = _suites.get(key) or _suites.setdefault(key, load_suite(pack))
+    loaded = suite(pack)
     compiled = compile(code, "solution.py", "exec")
     module: dict = {}
     _execute(compiled, module)
@@ -64,10 +69,10 @@ def grade_in_process(pack: Pack, code: str, seed: int, failed: list[str] | None 
         raise ValueError(f"the code does not define {missing}")
     learner = types.SimpleNamespace(**{f: _DirectFunction(module, f) for f in pack.functions})
     passed = 0
-    for i, test in enumerate(suite.tests):
+    for i, test in enumerate(loaded.tests):
         if i:  # a fresh execution of the module for each test
             _execute(compiled, module)
-        fixtures = {"learner": learner, "reference": suite.reference,
+        fixtures = {"learner": learner, "reference": loaded.reference,
                     "rng": np.random.default_rng([seed, zlib.crc32(test.name.encode())])}  # fmt: skip
         try:
             test.fn(**{name: fixtures[name] for name in test.fixtures})
@@ -82,7 +87,7 @@ def main(argv: list[str]) -> None:
     pack_dir, file, seed = argv
     pack, failed = load_pack(pack_dir), []
     passed = grade_in_process(pack, Path(file).read_text(), seed=int(seed) % 2**32, failed=failed)
-    print(json.dumps({"passed": passed, "total": len(load_suite(pack).tests), "failed": failed}))
+    print(json.dumps({"passed": passed, "total": len(suite(pack).tests), "failed": failed}))
 
 
 if __name__ == "__main__":
