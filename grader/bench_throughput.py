@@ -719,6 +719,12 @@ def _measure(stack: Stack, args) -> None:
         if ceiling := _ratios(phases, "unsandboxed"):
             print(f"  ceiling: unsandboxed / baseline        {statistics.median(ceiling):8.2f}x "
                   "(the ratio if the sandbox cost nothing; web, database and queue unchanged)")  # fmt: skip
+        # Gradings per second are capped by the learners' polling too once the
+        # CPUs are not all busy (the unsandboxed worker's case): CPU per grading is not.
+        cpu = {mode: statistics.mean(sum(b.cpu.values()) for m, b in phases if m == mode) for mode, _ in phases}
+        print("  CPU per grading, whole stack: " + ", ".join(f"{m} {v:.1f} ms" for m, v in cpu.items()))
+        print("  ratio by CPU per grading: " + ", ".join(
+            f"{m} / baseline {cpu['baseline'] / cpu[m]:.2f}x" for m in cpu if m != "baseline"))  # fmt: skip
     print(f"  GET /challenges/softmax/ during grading {page.rps:7.1f} req/s  {_mark(page.rps, TARGETS['page'])}"
           f"  (p95 {page.p95:.0f} ms, {page.failed} failed; {page.gradings:.1f} gradings/s meanwhile)")  # fmt: skip
     print("    the machine's CPU meanwhile: " + ", ".join(f"{k} {v:.0%}" for k, v in page.cpu.items()))
