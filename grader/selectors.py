@@ -4,6 +4,9 @@ instructors and admins may read everyone's."""
 from __future__ import annotations
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Window
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from accounts.roles import is_instructor
 from challenges.models import Challenge
@@ -43,12 +46,27 @@ def submission_history(*, user, challenge: Challenge | int, preview: bool = Fals
     return shown.order_by("-created")[:HISTORY_LENGTH]
 
 
+def history_table(history) -> list[Submission]:
+    """The history table's rows, each with its ``link`` and ``age``: one URL
+    reversed for the whole table and one clock read, where the url tag and the
+    timesince filter did both for every row (a third of the table's cost, and
+    the table is rendered on every challenge page and every final result)."""
+    rows = list(history)
+    if rows:
+        stand_in = 2**31 - 1  # no row's pk: the one URL reversed, then each row's pk put in its place
+        url, now = reverse("grader:submission", args=[stand_in]), timezone.now()
+        for row in rows:
+            row.link = url.replace(str(stand_in), str(row.pk))
+            row.age = timesince(row.created, now)
+    return rows
+
+
 def challenge_progress(*, user, challenge: Challenge) -> dict:
     """The history table and the learner's totals on *challenge*, in one query:
     the totals are window aggregates over all their Submits, computed before
     the history's LIMIT, and carried by every row (no row: no Submit yet)."""
     submits = Q(kind=Submission.Kind.SUBMIT, status=Submission.Status.DONE)
-    history = list(
+    history = history_table(
         submission_history(user=user, challenge=challenge).annotate(
             total_submits=Window(Count("pk", filter=submits)),
             best_score=Window(Max("score", filter=submits)),

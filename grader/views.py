@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from challenges.models import Challenge
 from grader.models import Submission
-from grader.selectors import public_tests, queue_position, submission_for_user, submission_history
+from grader.selectors import history_table, public_tests, queue_position, submission_for_user, submission_history
 from grader.services import SubmissionRefused, draft_save, submission_create
 
 
@@ -101,8 +101,8 @@ def _result_response(request: HttpRequest, submission: Submission) -> HttpRespon
     context = _result_context(request, submission)
     if submission.is_final and request.htmx:
         # the challenge page's history table catches up in the same response
-        context["history"] = submission_history(
-            user=request.user, challenge=submission.challenge_id, preview=submission.preview
+        context["history"] = history_table(
+            submission_history(user=request.user, challenge=submission.challenge_id, preview=submission.preview)
         )
     return render(request, "grader/_result.html", context)
 

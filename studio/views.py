@@ -15,7 +15,7 @@ from challenges.rendering import render_markdown
 from challenges.services import challenge_save_draft, draft_outcome
 from challenges.views import challenge_page_context
 from grader.models import Submission
-from grader.selectors import submission_history
+from grader.selectors import history_table, submission_history
 from grader.views import grade_response
 from studio.forms import ChallengeForm, MutantFormSet
 from studio.models import Regrade, ValidationRun
@@ -185,7 +185,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The challenge page as a learner sees it, on the latest (maybe unpublished) version."""
     challenge = _challenge(slug)
     version = challenge.latest_version
-    history = submission_history(user=request.user, challenge=challenge, preview=True)
+    history = history_table(submission_history(user=request.user, challenge=challenge, preview=True))
     context = {
         **challenge_page_context(challenge, version),
         "preview": True,

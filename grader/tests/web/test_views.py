@@ -1,5 +1,7 @@
 """The learner's pages and endpoints: permissions, limits, drafts, results."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -89,6 +91,16 @@ def test_the_challenge_page_reads_draft_history_and_totals_in_two_queries(
     assert page.context["code"] == "# still typing\n"
     assert (page.context["attempts"], page.context["best_score"], page.context["solved"]) == (2, 1.0, True)
     assert [s.kind for s in page.context["history"]] == ["run", "submit", "submit"]
+
+
+def test_every_history_row_links_to_its_own_submission(alice_client, alice, softmax):
+    # one URL is reversed for the whole table and each row's pk put in it (history_table)
+    runs = [graded(alice, softmax, f"# attempt {i}\n", kind="run") for i in range(3)]
+    page = alice_client.get(reverse("challenges:detail", args=["softmax"])).content.decode()
+    final = alice_client.get(reverse("grader:result", args=[runs[-1].pk]), **HTMX).content.decode()
+    for html in (page, final.split('id="history"')[1]):  # the final fragment's history catches up (OOB)
+        links = re.findall(r'<a href="(/submissions/\d+/)">0\xa0minutes ago</a>', html)
+        assert links == [reverse("grader:submission", args=[s.pk]) for s in reversed(runs)]
 
 
 def test_the_polled_fragment_reads_neither_the_code_nor_the_pack(alice_client, alice, softmax):
