@@ -137,7 +137,7 @@ def main() -> None:
     direct = _time(lambda: grade_in_process(pack, code, seed=1), args.n)
     solution_file = pack_dir / "solution.py"
     cold_cmd = [sys.executable, "-m", "grader.coldstart", str(pack_dir), str(solution_file), "1"]
-    cold = _time(lambda: subprocess.run(cold_cmd, check=True, cwd=ROOT), max(20, args.n // 2))
+    cold = _time(lambda: subprocess.run(cold_cmd, check=True, cwd=ROOT, capture_output=True), max(20, args.n // 2))
     bare = _time(lambda: subprocess.run([sys.executable, "-c", "import numpy"], check=True), max(20, args.n // 2))
     judge.close()
 
