@@ -112,8 +112,9 @@ class _Session:
         """A call, and the learner process's CPU time for it, less its share of
         carrying the data, estimated by what carrying it cost the judge: encoding
         the arguments mirrors their decoding there (comparing a kept array's
-        bytes, copying it there), decoding the reply its encoding. (Only timed
-        calls read the clocks: four system calls, on every call of a loop.)"""
+        bytes, copying it there), decoding the reply its encoding. Only timed
+        calls read the clocks: four system calls that every call of a 100-step
+        loop would pay otherwise, for a figure nobody reads."""
         self._ensure_process()
         proc = self.proc
         before, judge_before = proc.cpu_seconds(), time.thread_time()
