@@ -309,11 +309,10 @@ class UnsandboxedJudge:
     Never a way to grade: a measurement only."""
 
     def grade(self, pack, code: str, run_only: bool = False, seed: int = 0):
-        from grader.coldstart import grade_in_process, suite
+        from grader.coldstart import grade_counts
 
-        t0, failed = time.perf_counter(), []
-        passed = grade_in_process(pack, code, seed=seed % 2**32, failed=failed)
-        return _result(pack, {"passed": passed, "total": len(suite(pack).tests), "failed": failed}, seed, t0)
+        t0 = time.perf_counter()
+        return _result(pack, grade_counts(pack, code, seed), seed, t0)
 
 
 JUDGES = {"baseline": ColdStartJudge, "unsandboxed": UnsandboxedJudge}
@@ -656,12 +655,13 @@ def _phases(args) -> list[tuple[str, int]]:
     """The workers in turn, and each one's burst. The machine's speed drifts
     (on a shared VM by a quarter within minutes), so the ratio is not taken
     between two phases minutes apart but between each pair of neighbours in
-    sandboxed, baseline, sandboxed, baseline: the median of three ratios."""
+    sandboxed, baseline, sandboxed, baseline: the median of three ratios. The
+    unsandboxed ceiling comes last, beside the baseline it is compared with."""
     if not args.baseline_burst:
         return [("sandboxed", args.burst)]
     phases = [("sandboxed", args.burst), ("baseline", args.baseline_burst),
               ("sandboxed", args.round_burst), ("baseline", args.baseline_burst)]  # fmt: skip
-    if args.ceiling_burst:  # beside the last baseline, which it is compared with
+    if args.ceiling_burst:
         phases.append(("unsandboxed", args.ceiling_burst))
     return phases
 
@@ -721,7 +721,8 @@ def _measure(stack: Stack, args) -> None:
                   "(the ratio if the sandbox cost nothing; web, database and queue unchanged)")  # fmt: skip
         # Gradings per second are capped by the learners' polling too once the
         # CPUs are not all busy (the unsandboxed worker's case): CPU per grading is not.
-        cpu = {mode: statistics.mean(sum(b.cpu.values()) for m, b in phases if m == mode) for mode, _ in phases}
+        modes = dict.fromkeys(mode for mode, _ in phases)  # each once, in the order they ran
+        cpu = {mode: statistics.mean(sum(b.cpu.values()) for m, b in phases if m == mode) for mode in modes}
         print("  CPU per grading, whole stack: " + ", ".join(f"{m} {v:.1f} ms" for m, v in cpu.items()))
         print("  ratio by CPU per grading: " + ", ".join(
             f"{m} / baseline {cpu['baseline'] / cpu[m]:.2f}x" for m in cpu if m != "baseline"))  # fmt: skip

@@ -83,11 +83,16 @@ def grade_in_process(pack: Pack, code: str, seed: int, failed: list[str] | None 
     return passed
 
 
+def grade_counts(pack: Pack, code: str, seed: int) -> dict:
+    """``grade_in_process`` as counts: the tests passed, all of them, and the failures."""
+    failed: list[str] = []
+    passed = grade_in_process(pack, code, seed=seed % 2**32, failed=failed)
+    return {"passed": passed, "total": len(suite(pack).tests), "failed": failed}
+
+
 def main(argv: list[str]) -> None:
     pack_dir, file, seed = argv
-    pack, failed = load_pack(pack_dir), []
-    passed = grade_in_process(pack, Path(file).read_text(), seed=int(seed) % 2**32, failed=failed)
-    print(json.dumps({"passed": passed, "total": len(suite(pack).tests), "failed": failed}))
+    print(json.dumps(grade_counts(load_pack(pack_dir), Path(file).read_text(), int(seed))))
 
 
 if __name__ == "__main__":
