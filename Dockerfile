@@ -2,7 +2,7 @@
 FROM python:3.11-slim-bookworm
 
 # One BLAS thread before anything imports numpy: fair timings, and OpenBLAS
-# keeps working under the sandbox's RLIMIT_NPROC (DESIGN.md, "Sandbox layers").
+# keeps working under the sandbox's RLIMIT_NPROC (docs/architecture.md, "The sandbox").
 ENV PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     OPENBLAS_NUM_THREADS=1 \

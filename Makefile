@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint format install browser
+.PHONY: run test test-fast bench lint format install browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,12 +32,17 @@ test: install browser
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
+# The quick loop: no real worker, no browser (tests marked slow).
+test-fast: install
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -m "not slow" -q
+
 bench: install
-	$(PY) -m grader.bench
-	$(PY) -m grader.bench --saturated 10
-	$(PY) -m grader.bench_http
-	$(PY) -m grader.bench_throughput
-	$(PY) -m gradebook.bench
+	$(PY) -m bench.engine
+	$(PY) -m bench.engine --saturated 10
+	$(PY) -m bench.http_submit
+	$(PY) -m bench.throughput
+	$(PY) -m bench.gradebook
 
 lint: install
 	$(VENV)/bin/ruff check .

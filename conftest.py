@@ -2,10 +2,18 @@ import os
 
 import pytest
 
-# The real-worker fixtures, defined once for every test package: imported into
-# two conftests they were two session fixtures, two workers and two broker
-# settings, the later overriding the earlier's queue for every test after it.
-pytest_plugins = ["grader.tests.worker"]
+# The real-worker fixtures, defined once for every test package: a plugin, not
+# an import into each conftest, so there is one session worker and one broker.
+pytest_plugins = ["tests.support.worker"]
+
+# Tests that start a real worker or a browser: `make test-fast` leaves them out.
+SLOW_FIXTURES = {"worker", "private_queue", "broker_for_tests", "page"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def require(condition: bool, reason: str) -> None:

@@ -164,7 +164,7 @@ def gradebook_build(*, name: str = "", tag: str = "", sort: str = DEFAULT_SORT) 
     score needs every learner's row, so sorting and paging happen here in
     Python: 1,000 learners x 20 challenges is 20,000 small rows, tens of
     milliseconds, where a query per learner and challenge is 20,000 round
-    trips (about 30x slower; see gradebook/bench.py).
+    trips (about 30x slower; see bench/gradebook.py).
     """
     columns, tags = _published_columns(tag)
     index = {col.challenge.pk: i for i, col in enumerate(columns)}

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from grader.engine import judge, sandbox
+from grader.engine import judge
+from grader.engine.sandbox import hardening
 from grader.services import submission_grade, submission_sweep, worker_heartbeat
 from studio.services import studio_sweep
 
@@ -23,7 +24,7 @@ def _lower_priority(**kwargs) -> None:
     # In the main process, before the pool forks: every grading process, zygote
     # and learner process inherits it (learners' own sessions: share_priority).
     os.nice(settings.GRADER_WORKER_NICE)
-    sandbox.share_priority()
+    hardening.share_priority()
 
 
 @worker_process_init.connect

@@ -3,7 +3,7 @@
 Tests and the reference run here; the learner's code runs only in a learner
 process, reached through ``LearnerProxy``, and only data crosses. The verdict is
 computed here from what the tests observed; the learner's output is shown,
-never parsed (DESIGN.md, trust boundary).
+never parsed (docs/architecture.md, trust boundary).
 """
 
 from __future__ import annotations
@@ -11,14 +11,12 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-import zlib
 from collections import OrderedDict
-
-import numpy as np
 
 from grader.engine import checks
 from grader.engine.pack import Pack, Suite, load_suite
-from grader.engine.process import (
+from grader.engine.results import GradingResult, Status, TestResult, Verdict
+from grader.engine.sandbox.client import (
     BadReply,
     LearnerDied,
     LearnerProcess,
@@ -27,9 +25,8 @@ from grader.engine.process import (
     Sandbox,
     SandboxError,
 )
-from grader.engine.protocol import ProtocolError
-from grader.engine.results import GradingResult, Status, TestResult, Verdict
-from grader.engine.sandbox import tune_malloc
+from grader.engine.sandbox.hardening import tune_malloc
+from grader.engine.sandbox.protocol import ProtocolError
 
 log = logging.getLogger(__name__)
 
@@ -293,12 +290,7 @@ class Judge:
         token = checks.current_metrics.set(metrics)
         try:
             session.new_test()
-            fixtures = {
-                "learner": proxy,
-                "reference": suite.reference,
-                "rng": np.random.default_rng([seed, zlib.crc32(test.name.encode())]),
-            }
-            test.fn(**{name: fixtures[name] for name in test.fixtures})
+            test.run(learner=proxy, reference=suite.reference, seed=seed)
             return Status.PASSED, "", metrics
         except AssertionError as exc:
             return Status.FAILED, str(exc) or "assertion failed", metrics

@@ -7,9 +7,9 @@ import pytest
 from challenges.models import Challenge
 from grader.models import Submission
 from grader.services import submission_create
-from grader.tests.worker import wait_until_done
 from studio.models import Regrade, ValidationRun
 from studio.tests.conftest import pack_fields
+from tests.support.worker import wait_until_done
 
 
 def wait_for(condition, log, seconds=120):

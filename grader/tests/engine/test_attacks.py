@@ -1,4 +1,4 @@
-"""Learner code that attacks the sandbox (DESIGN.md, "The trust boundary" and
+"""Learner code that attacks the sandbox (docs/architecture.md, "The trust boundary" and
 "Sandbox layers"). Each attack must not pass, and must leave nothing behind:
 no file outside the sandbox, no connection to a listener of ours, no process,
 no scratch directory; the zygote survives and the judge still grades.
@@ -29,8 +29,8 @@ import pytest
 
 from grader.engine.judge import Judge
 from grader.engine.pack import Limits
-from grader.engine.process import OUTPUT_CAP, ROOT, UID_BASE
 from grader.engine.results import Verdict
+from grader.engine.sandbox.client import OUTPUT_CAP, ROOT, UID_BASE
 
 from .conftest import PACKS
 
@@ -78,7 +78,7 @@ def leftovers(judge: Judge, zygote_pid: int, gone: list[str], since: float) -> l
     # Every live sandbox-uid process must belong to a zygote (ours or another
     # grader's on this machine): an escaped daemon would be re-parented. (A
     # closed judge's learners die with their zygote; init reaps them slowly.)
-    zygotes = {p.pid for p in procs.values() if "grader.engine.zygote" in p.cmdline}
+    zygotes = {p.pid for p in procs.values() if "grader.engine.sandbox.zygote" in p.cmdline}
     problems += [
         f"stray process {p}"
         for p in procs.values()
@@ -977,7 +977,7 @@ def test_printing_a_passing_verdict(arena):
 )  # fmt: skip
 def test_garbage_on_the_reply_pipe(arena, write, verdict):
     result = arena.grade(
-        "import json, os, time\nimport numpy as np\nfrom grader.engine import protocol\n"
+        "import json, os, time\nimport numpy as np\nfrom grader.engine.sandbox import protocol\n"
         "H = json.dumps({'a': ['<f8', [2**24], 2**27]}).encode()\n"
         f"def double(x):\n    {write}\n    time.sleep(10)\n"
     )

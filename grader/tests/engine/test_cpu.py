@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from grader.engine import zygote
 from grader.engine.judge import Judge
 from grader.engine.results import Verdict
+from grader.engine.sandbox import zygote
 
 TESTS = """
 import os

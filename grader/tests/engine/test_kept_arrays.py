@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from grader.engine import protocol
 from grader.engine.results import Verdict
+from grader.engine.sandbox import protocol
 
 TESTS = """
 import numpy as np

@@ -1,4 +1,4 @@
-"""The typed data protocol between judge and learner process (DESIGN.md, trust
+"""The typed data protocol between judge and learner process (docs/architecture.md, trust
 boundary 3): what crosses comes back identical, everything else is refused,
 and a malformed frame is a ProtocolError, never a crash or a wrong value."""
 
@@ -13,8 +13,8 @@ import weakref
 import numpy as np
 import pytest
 
-from grader.engine import protocol
-from grader.engine.protocol import ProtocolError
+from grader.engine.sandbox import protocol
+from grader.engine.sandbox.protocol import ProtocolError
 
 
 def roundtrip(value):

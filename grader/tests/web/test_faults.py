@@ -23,11 +23,11 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from conftest import require
-from grader.bench_throughput import drive, session_key_for
 from grader.models import Submission
 from grader.services import submission_create
 from grader.tasks import grade_submission
-from grader.tests.worker import (
+from tests.support.driver import drive, session_key_for
+from tests.support.worker import (
     WebProcess,
     WorkerProcess,
     _database_url,

@@ -12,7 +12,7 @@ from conftest import require
 from grader.models import Submission
 from grader.services import submission_create
 from grader.tasks import grade_submission
-from grader.tests.worker import (
+from tests.support.worker import (
     WorkerProcess,
     _descendants,
     _drop_broker_connections,

@@ -2,7 +2,7 @@
 
 A message is a frame: an 8-byte big-endian header length, an 8-byte length of
 the raw array data, a JSON header, then the raw bytes of every ndarray in it.
-Allowed values (exact types only, DESIGN.md trust boundary 3): None, bool, int,
+Allowed values (exact types only, docs/architecture.md, trust boundary 3): None, bool, int,
 float, complex, str, numpy scalars and ndarrays of numeric or bool dtype, and
 tuples, lists and dicts of these. Anything else is refused on both sides.
 

@@ -1,8 +1,8 @@
 """The zygote: a process with numpy imported that forks one learner process per
-grading, and the code that learner process runs.
+grading (the server it runs is learner.py).
 
 It is started by the judge with an empty environment and never loads tests or
-reference solutions (DESIGN.md, trust boundary 2), so a forked learner inherits
+reference solutions (docs/architecture.md, trust boundary 2), so a forked learner inherits
 nothing worth stealing. It talks to the judge over a SOCK_SEQPACKET socket:
 ``spawn`` requests carry the three pipe ends for the new learner process as
 SCM_RIGHTS; replies say its pid, then how it ended.
@@ -10,7 +10,6 @@ SCM_RIGHTS; replies say its pid, then how it ended.
 
 from __future__ import annotations
 
-import builtins
 import gc
 import json
 import linecache
@@ -23,7 +22,8 @@ import sys
 import tempfile
 import traceback
 
-FILENAME = "solution.py"
+from grader.engine.sandbox.learner import FILENAME, Learner
+
 # stdlib modules a learner may import: loaded here because, once the uid is
 # dropped, the interpreter's own files may be out of reach.
 PRELOAD = (
@@ -38,21 +38,21 @@ PRELOAD = (
 def main(sock_fd: int, uid: int | None = None) -> None:
     """Serve the judge on *sock_fd*. Learner processes run as *uid* when the
     zygote is root (one uid per worker slot)."""
-    from grader.engine import sandbox
+    from grader.engine.sandbox import hardening
 
-    sandbox.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL)
-    sandbox.prctl(sandbox.PR_SET_DUMPABLE, 0)
+    hardening.prctl(hardening.PR_SET_PDEATHSIG, signal.SIGKILL)
+    hardening.prctl(hardening.PR_SET_DUMPABLE, 0)
     import importlib
 
     import numpy  # noqa: F401
 
     for name in PRELOAD:
         importlib.import_module(name)
-    from grader.engine import protocol  # noqa: F401  (the learner process needs it)
+    from grader.engine.sandbox import protocol  # noqa: F401  (the learner process needs it)
 
     sock = socket.socket(fileno=sock_fd)
-    layers = sandbox.detect_layers()
-    layers["readable"] = sandbox.readable_paths()  # once: sysconfig may not load after the uid drop
+    layers = hardening.detect_layers()
+    layers["readable"] = hardening.readable_paths()  # once: sysconfig may not load after the uid drop
     os.environ.clear()  # the BLAS settings did their work at import; learners see nothing
     gc.freeze()  # the collector then leaves inherited objects alone: fewer copy-on-write faults per fork
     sock.send(json.dumps({"hello": os.getpid(), "layers": layers}).encode())
@@ -157,7 +157,7 @@ _CONTROL_FD = 5  # a standby's socket to the zygote; 0..4 become the learner's f
 def _child(control: int, scratch: str, uid: int | None, layers: dict, warm: bool) -> None:
     """A standby: harden, warm up (if *warm*), wait for an assignment (limits
     and the three pipe ends), then serve the judge as a learner process."""
-    from grader.engine import sandbox
+    from grader.engine.sandbox import hardening
 
     if control != _CONTROL_FD:
         os.dup2(control, _CONTROL_FD)
@@ -169,7 +169,7 @@ def _child(control: int, scratch: str, uid: int | None, layers: dict, warm: bool
     if null > _CONTROL_FD:
         os.close(null)
     # fds 1 and 2 stay the zygote's until the assignment: a failure here is the grader's
-    base = sandbox.harden(
+    base = hardening.harden(
         keep_fds=_CONTROL_FD + 1, scratch=scratch, uid=uid, layers=layers, readable=layers["readable"]
     )
     import numpy
@@ -182,7 +182,7 @@ def _child(control: int, scratch: str, uid: int | None, layers: dict, warm: bool
     if not msg or len(fds) != 3:  # the zygote is gone
         os._exit(0)
     req = json.loads(msg)
-    sandbox.limit(base_address_space=base, memory_bytes=req["memory_bytes"], cpu_seconds=req["cpu_seconds"])
+    hardening.limit(base_address_space=base, memory_bytes=req["memory_bytes"], cpu_seconds=req["cpu_seconds"])
     req_r, rep_w, out_w = fds
     for src, dst in ((out_w, 1), (out_w, 2), (req_r, 3), (rep_w, 4)):
         os.dup2(src, dst)
@@ -233,7 +233,7 @@ def _warm_up() -> None:
 
     import numpy as np
 
-    from grader.engine import protocol
+    from grader.engine.sandbox import protocol
 
     np.ones(HEAP_READY // 8)
     learner = Learner(None, -1)
@@ -249,105 +249,3 @@ def _warm_up() -> None:
         reply = b"".join(protocol.encode_parts(learner.handle(request), protocol.MAX_REPLY_HEADER))
         replies.read(io.BytesIO(reply).readinto)
     linecache.cache.pop(FILENAME, None)
-
-
-class Learner:
-    """Answers the judge's requests with the learner's code. Sandboxed; data only."""
-
-    def __init__(self, reader, reply_fd: int) -> None:
-        self.reader = reader
-        self.reply_fd = reply_fd
-        self.code = None
-        self.globals: dict = {}
-
-    def serve(self) -> None:
-        from grader.engine import protocol
-
-        receiver = protocol.Receiver(kept={})  # the large arguments the judge has it keep
-        readinto = self.reader.readinto
-        while True:
-            try:
-                msg = receiver.read(readinto)
-            except EOFError:
-                return
-            except protocol.ProtocolError as exc:  # e.g. a reference to an array no longer kept
-                reply = {"bad_request": _short(exc)}
-            else:
-                reply = self.handle(msg)
-            for stream in (sys.stdout, sys.stderr):
-                try:
-                    stream.flush()
-                except Exception:  # noqa: BLE001  (learner may have replaced or broken it)
-                    pass
-            try:
-                parts = protocol.encode_parts(reply, protocol.MAX_REPLY_HEADER)
-            except Exception as exc:  # noqa: BLE001
-                parts = protocol.encode_parts({"bad_value": _short(exc)})
-            protocol.write_parts(self.reply_fd, parts)
-
-    def handle(self, msg: dict) -> dict:
-        op = msg.get("op")
-        if op == "load":
-            source = msg["code"]
-            linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
-            try:
-                self.code = compile(source, FILENAME, "exec", dont_inherit=True)
-            except (SyntaxError, ValueError) as exc:
-                return {"raised": _exception_info(exc)}
-            op = "fresh"  # and executed at once: the globals the first call uses
-        if op == "fresh":
-            error = self.fresh()
-            if error:
-                return error
-            return {"ok": sorted(k for k, v in self.globals.items() if callable(v) and type(k) is str)}
-        if op == "call":
-            error = self.fresh() if msg.get("fresh") else None
-            if error:
-                return error
-            fn = self.globals.get(msg["name"])
-            if not callable(fn):
-                return {
-                    "raised": {
-                        "type": "NameError",
-                        "message": f"{msg['name']} is not defined",
-                        "traceback": "",
-                        "line": None,
-                    }
-                }
-            try:
-                value = fn(*msg["args"], **msg["kwargs"])
-            except BaseException as exc:  # noqa: BLE001
-                return {"raised": _exception_info(exc)}
-            # No time of ours: the judge reads this process's CPU clock, which the learner cannot fake.
-            return {"ok": value}  # serve() refuses a value that may not cross
-        return {"bad_value": f"unknown op {op!r}"}
-
-    def fresh(self) -> dict | None:
-        """A fresh execution of the module: new globals, new default arguments."""
-        self.globals = {"__name__": "solution", "__file__": FILENAME, "__builtins__": builtins}
-        try:
-            exec(self.code, self.globals)  # noqa: S102  (this is the sandbox)
-        except BaseException as exc:  # noqa: BLE001  (SystemExit too: it is the learner's)
-            return {"raised": _exception_info(exc)}
-        return None
-
-
-def _short(exc: BaseException, limit: int = 2000) -> str:
-    try:
-        text = str(exc)
-    except Exception:  # noqa: BLE001
-        text = "<unprintable>"
-    return text[:limit]
-
-
-def _exception_info(exc: BaseException) -> dict:
-    """The learner's exception, with only the learner's own frames."""
-    try:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == FILENAME]
-        line = frames[-1].lineno if frames else None
-        if isinstance(exc, SyntaxError) and exc.filename == FILENAME:
-            line = exc.lineno
-        text = "".join(traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc))
-    except Exception:  # noqa: BLE001
-        line, text = None, type(exc).__name__
-    return {"type": type(exc).__name__, "message": _short(exc), "traceback": text[-8000:], "line": line}

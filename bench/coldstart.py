@@ -1,8 +1,8 @@
 """The baselines' grading without a sandbox: the learner's module and the
 tests in one process.
 
-``grade_in_process`` is the in-process grading of ``grader.bench``; run as
-``python -m grader.coldstart PACK_DIR FILE SEED`` it is the cold start, a fresh
+``grade_in_process`` is the in-process grading of ``bench.engine``; run as
+``python -m bench.coldstart PACK_DIR FILE SEED`` it is the cold start, a fresh
 ``python`` per grading as a grader without a zygote would run: it imports only
 what grading needs (numpy, the pack loader, the checks), with the thread
 settings learner processes get, grades and prints the counts as JSON.
@@ -16,12 +16,9 @@ import os
 import sys
 import time
 import types
-import zlib
 from pathlib import Path
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as in the sandbox (process.py's environment)
-
-import numpy as np  # noqa: E402
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy loads, as in the sandbox's environment
 
 from grader.engine.pack import Pack, load_pack, load_suite  # noqa: E402
 
@@ -72,10 +69,8 @@ def grade_in_process(pack: Pack, code: str, seed: int, failed: list[str] | None 
     for i, test in enumerate(loaded.tests):
         if i:  # a fresh execution of the module for each test
             _execute(compiled, module)
-        fixtures = {"learner": learner, "reference": loaded.reference,
-                    "rng": np.random.default_rng([seed, zlib.crc32(test.name.encode())])}  # fmt: skip
         try:
-            test.fn(**{name: fixtures[name] for name in test.fixtures})
+            test.run(learner=learner, reference=loaded.reference, seed=seed)
             passed += 1
         except AssertionError as exc:
             if failed is not None:

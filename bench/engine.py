@@ -26,10 +26,10 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from grader.coldstart import grade_in_process  # noqa: E402
+from bench.coldstart import grade_in_process  # noqa: E402
 from grader.engine.judge import Judge  # noqa: E402
 from grader.engine.pack import load_pack  # noqa: E402
-from grader.engine.process import Sandbox  # noqa: E402
+from grader.engine.sandbox.client import Sandbox  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "challenges" / "library"
@@ -136,7 +136,7 @@ def main() -> None:
     spaced = _time(lambda: judge.grade(pack, code, seed=1), args.n, pause=0.05)
     direct = _time(lambda: grade_in_process(pack, code, seed=1), args.n)
     solution_file = pack_dir / "solution.py"
-    cold_cmd = [sys.executable, "-m", "grader.coldstart", str(pack_dir), str(solution_file), "1"]
+    cold_cmd = [sys.executable, "-m", "bench.coldstart", str(pack_dir), str(solution_file), "1"]
     cold = _time(lambda: subprocess.run(cold_cmd, check=True, cwd=ROOT, capture_output=True), max(20, args.n // 2))
     bare = _time(lambda: subprocess.run([sys.executable, "-c", "import numpy"], check=True), max(20, args.n // 2))
     judge.close()

@@ -5,7 +5,7 @@ import argparse
 
 import pytest
 
-from grader.bench_throughput import Burst, _phases, _ratios
+from bench.throughput import Burst, _phases, _ratios
 
 
 def _args(**kw) -> argparse.Namespace:

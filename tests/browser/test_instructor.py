@@ -10,8 +10,8 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.roles import grant_instructor
-from grader.tests.browser.conftest import ARTIFACTS, GRADING_TIMEOUT_MS, editor_ready, login, set_editor_text
 from studio.tests.conftest import ABS_DOUBLE, pack_fields
+from tests.browser.conftest import ARTIFACTS, GRADING_TIMEOUT_MS, editor_ready, login, set_editor_text
 
 CORRECT = "def double(x):\n    return 2 * x\n"
 

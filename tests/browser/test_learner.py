@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from grader.engine.pack import load_suite
 from grader.models import Draft, Submission
-from grader.tests.browser.conftest import (
+from tests.browser.conftest import (
     ARTIFACTS,
     GRADING_TIMEOUT_MS,
     editor_ready,

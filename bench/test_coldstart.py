@@ -1,5 +1,5 @@
 """The benchmarks' baseline: a fresh python per grading, with nothing but what
-grading needs (grader/coldstart.py). It must grade as the judge does, or the
+grading needs (bench/coldstart.py). It must grade as the judge does, or the
 ratio it anchors means nothing."""
 
 import json
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from grader.coldstart import grade_in_process
+from bench.coldstart import grade_in_process
 from grader.engine.judge import Judge
 from grader.engine.pack import load_pack
 
@@ -41,8 +41,8 @@ def test_the_child_imports_numpy_and_the_engine_only(tmp_path):
     probe = (
         "import runpy, sys, json\n"
         "sys.argv = ['coldstart', sys.argv[1], sys.argv[2], '3']\n"
-        "runpy.run_module('grader.coldstart', run_name='__main__')\n"
-        "heavy = {'asyncio', 'multiprocessing', 'django', 'celery', 'grader.engine.judge', 'grader.engine.process'}\n"
+        "runpy.run_module('bench.coldstart', run_name='__main__')\n"
+        "heavy = {'asyncio', 'multiprocessing', 'django', 'celery', 'grader.engine.judge', 'grader.engine.sandbox.client'}\n"
         "print(json.dumps(sorted(heavy & set(sys.modules))))\n"
     )
     child = subprocess.run(

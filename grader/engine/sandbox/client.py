@@ -2,7 +2,7 @@
 
 Everything read from a learner process is untrusted: replies are size-checked
 frames of data, output is capped, silence past a deadline is a timeout, and a
-closed pipe is a death (DESIGN.md, trust boundary 5).
+closed pipe is a death (docs/architecture.md, trust boundary 5).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.engine import protocol, sandbox
+from grader.engine.sandbox import hardening, protocol
 
 log = logging.getLogger(__name__)
 
-ROOT = str(Path(__file__).resolve().parents[2])
+ROOT = str(Path(__file__).resolve().parents[3])
 OUTPUT_CAP = 1 << 20  # bytes of learner output kept per grading
 KEPT_BYTES = 32 * 2**20  # large arguments a learner process keeps, so as not to be sent again
 UID_BASE = int(os.environ.get("GRADER_SANDBOX_UID_BASE", "64000"))
@@ -40,8 +40,8 @@ _ZYGOTE_ENV = {
     "MKL_NUM_THREADS": "1",
     "LANG": "C.UTF-8",
     # the same allocator settings as the judge (sandbox.tune_malloc): fair timings
-    "MALLOC_MMAP_THRESHOLD_": str(sandbox.MMAP_THRESHOLD),
-    "MALLOC_TRIM_THRESHOLD_": str(sandbox.TRIM_THRESHOLD),
+    "MALLOC_MMAP_THRESHOLD_": str(hardening.MMAP_THRESHOLD),
+    "MALLOC_TRIM_THRESHOLD_": str(hardening.TRIM_THRESHOLD),
 }
 
 
@@ -156,12 +156,12 @@ class Sandbox:
             return
         self.close()
         # The worker holds secrets in its environment: a same-uid process may not read them.
-        sandbox.prctl(sandbox.PR_SET_DUMPABLE, 0)
+        hardening.prctl(hardening.PR_SET_DUMPABLE, 0)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = dict(_ZYGOTE_ENV, **{k: os.environ[k] for k in _ENV_KEEP if k in os.environ})
         uid = UID_BASE + self.slot  # used only by a zygote running as root
         code = (
-            f"import sys; sys.path.insert(0, {ROOT!r}); from grader.engine.zygote import main; "
+            f"import sys; sys.path.insert(0, {ROOT!r}); from grader.engine.sandbox.zygote import main; "
             f"main({theirs.fileno()}, {uid})"
         )
         self._proc = subprocess.Popen(

@@ -1,6 +1,6 @@
 """Hardening applied inside a learner process, after fork, before learner code.
 
-Layers (DESIGN.md, "Sandbox layers"): new session, parent-death signal, only the
+Layers (docs/architecture.md, "The sandbox"): new session, parent-death signal, only the
 pipes left open, rlimits, a per-slot uid when root, no-new-privs, Landlock
 (read-only Python, numpy and the working directory), seccomp. Each layer that
 the kernel lacks is reported by ``detect_layers`` and logged by the judge.

@@ -170,12 +170,12 @@ def env_reads(path: Path) -> dict[str, tuple[str, ast.expr | None]]:
 
 
 def runtime_modules() -> list[Path]:
-    """The deployed app's modules: settings and every app, without tests, benchmarks and challenge packs."""
+    """The deployed app's modules: settings and every app, without tests and challenge packs."""
     paths = []
     for package in ("config", "accounts", "challenges", "grader", "studio", "gradebook"):
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).parts
-            if "tests" in parts or "migrations" in parts or "library" in parts or path.name.startswith("bench"):
+            if "tests" in parts or "migrations" in parts or "library" in parts:
                 continue
             paths.append(path)
     return paths
@@ -427,9 +427,11 @@ def test_dockerfile_copies_files_that_exist_and_the_context_keeps_them():
             assert (ROOT / source).exists() or list(ROOT.glob(source)), f"COPY {source}: no such file"
             assert source == "." or not dockerignored(source, patterns), f"COPY {source}: left out by .dockerignore"
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    app_dirs = ("config", "accounts", "challenges", "grader", "templates", "static")
-    needed = [path for path in tracked.split() if path.split("/")[0] in app_dirs]
+    app_dirs = ("config", "accounts", "challenges", "grader", "studio", "gradebook", "templates", "static")
+    needed = [path for path in tracked.split() if path.split("/")[0] in app_dirs and "tests" not in path.split("/")]
     assert not [path for path in [*needed, "manage.py", "requirements.txt"] if dockerignored(path, patterns)]
+    shipped_nothing_of = ("bench/throughput.py", "tests/test_deployment.py", "grader/tests/engine/test_attacks.py")
+    assert all(dockerignored(path, patterns) for path in shipped_nothing_of), "benchmarks and tests stay out"
     local = (".env", ".env.local", ".git/config", ".venv/bin/python", "var/db.sqlite3", "node_modules/x")
     assert all(dockerignored(path, patterns) for path in local), "secrets and local state stay out"
 
