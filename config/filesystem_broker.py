@@ -4,7 +4,7 @@ each message written whole before it can be seen.
 kombu writes a message file in place (open, then write), and a worker polling
 the folder may move and read it in between: an empty message, on which the
 worker stops with "Unrecoverable error" and the message is lost (kombu issue
-#1551; seen here in CI, a Submit made while the machine was busy). Written
+#1551). Written
 aside under a name no queue reads, then renamed into place, a message appears
 whole or not at all: a rename within a folder is atomic.
 """
