@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "grader",
     "studio",
     "gradebook",
+    "courses",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("studio/", include("studio.urls")),
     path("gradebook/", include("gradebook.urls")),
+    path("courses/", include("courses.urls")),
     path("", include("grader.urls")),
     path("", include("challenges.urls")),
 ]
