@@ -1,9 +1,10 @@
 """Hardening applied inside a learner process, after fork, before learner code.
 
-Layers (docs/architecture.md, "The sandbox"): new session, parent-death signal, only the
-pipes left open, rlimits, a per-slot uid when root, no-new-privs, Landlock
-(read-only Python, numpy and the working directory), seccomp. Each layer that
-the kernel lacks is reported by ``detect_layers`` and logged by the judge.
+Layers (docs/architecture.md, "The sandbox"): new session, parent-death signal,
+only the pipes left open, rlimits, a per-slot uid when root, no-new-privs,
+Landlock (read-only: the standard library, numpy and the working directory),
+seccomp. Each layer that the kernel lacks is reported by ``detect_layers`` and
+logged by the judge.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import errno
 import os
 import resource
 import signal
+import stat
 import struct
 import sys
 import sysconfig
@@ -41,6 +43,9 @@ _FS_MAKE_DIR = 1 << 7
 _FS_MAKE_REG = 1 << 8
 _FS_REFER = 1 << 13
 _FS_TRUNCATE = 1 << 14
+_FS_IOCTL_DEV = 1 << 15
+# the rights a rule on a file (rather than a directory) may carry
+_FS_FILE = _FS_EXECUTE | _FS_WRITE_FILE | _FS_READ_FILE | _FS_TRUNCATE | _FS_IOCTL_DEV
 # every filesystem right known to each Landlock ABI version
 _FS_HANDLED = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 4: (1 << 15) - 1}
 _FS_HANDLED_LATEST = (1 << 16) - 1  # ABI 5 added IOCTL_DEV
@@ -92,16 +97,26 @@ def detect_layers() -> dict[str, object]:
 
 
 def readable_paths() -> list[str]:
-    """Python's standard library and the numpy installation: all the learner may read."""
+    """What the learner may read: the interpreter's standard library and the
+    numpy installation, each by its own directory. Landlock only adds access,
+    so the standard library is allowed entry by entry, leaving out the
+    site-packages inside it (where the Docker image keeps every dependency).
+    Landlock has no right for stat: any path's metadata stays visible."""
     import numpy
 
-    paths = {sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]}
+    # a venv's own prefix holds only site-packages, not the standard library
+    base = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
+    stdlib = {sysconfig.get_path(name, vars=base) for name in ("stdlib", "platstdlib")}
+    paths = set()
+    for top in stdlib:
+        if os.path.isdir(top):
+            paths.update(os.path.join(top, e) for e in os.listdir(top) if e not in _THIRD_PARTY)
     numpy_dir = os.path.dirname(numpy.__file__)
-    paths.add(numpy_dir)
-    libs = numpy_dir + ".libs"
-    if os.path.isdir(libs):
-        paths.add(libs)
-    return sorted(p for p in paths if os.path.isdir(p))
+    paths.update((numpy_dir, numpy_dir + ".libs"))  # numpy.libs: the wheel's bundled OpenBLAS
+    return sorted(p for p in paths if os.path.exists(p))
+
+
+_THIRD_PARTY = frozenset({"site-packages", "dist-packages"})
 
 
 def set_limits(*, cpu_seconds: int, address_space: int, file_size: int, open_files: int, processes: int) -> None:
@@ -141,9 +156,13 @@ def landlock_ruleset(abi: int, read_only: list[str], read_write: list[str]) -> i
     scratch = _SCRATCH | (_FS_TRUNCATE if abi >= 3 else 0)
     for paths, access in ((read_only, _READ), (read_write, scratch)):
         for path in paths:
-            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
             try:
-                rule = _PathBeneath(allowed=access & fs, parent_fd=fd)
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except FileNotFoundError:  # gone since the zygote listed it: nothing to read
+                continue
+            try:
+                kind = access if stat.S_ISDIR(os.fstat(fd).st_mode) else access & _FS_FILE
+                rule = _PathBeneath(allowed=kind & fs, parent_fd=fd)
                 if _libc.syscall(_SYS_LANDLOCK_ADD_RULE, ruleset, _LANDLOCK_RULE_PATH_BENEATH, ctypes.byref(rule), 0):
                     raise OSError(ctypes.get_errno(), f"landlock_add_rule({path}) failed")
             finally:
@@ -180,12 +199,37 @@ _DENIED = (
 )  # fmt: skip
 
 
-# Signals may go only to the process itself; these take a target pid first.
+# Rules that name this process's pid, and so are built in each learner process.
+# Signals go only to the process itself: these take the target pid first.
 _SIGNAL_SYSCALLS = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
+# These answer about any pid, or tell a live one from a free one by their
+# error: the process itself only (0 or its pid), so other pids stay unlisted.
+_PID_SYSCALLS = {  # by the argument holding the pid
+    0: ("getsid", "getpgid", "setpgid", "sched_getaffinity", "sched_getscheduler", "sched_getparam",
+        "sched_rr_get_interval", "sched_getattr", "get_robust_list", "migrate_pages", "move_pages"),
+    1: ("getpriority", "ioprio_get"),  # (which, who)
+}  # fmt: skip
+# A negative clockid names a CPU clock: (~pid << 3) | type, bit 2 for a thread's.
+# Any process's CPU time is readable (and timeable) through one, without a
+# permission check: only this process's (pid 0 or its own). A thread's clock is
+# confined to the thread group by the kernel.
+_CLOCK_SYSCALLS = ("clock_gettime", "clock_getres", "clock_nanosleep", "timer_create", "clock_settime",
+                   "clock_adjtime")  # fmt: skip
+_CPUCLOCK_PERTHREAD = 4
+_CPUCLOCK_PID_MASK = 0xFFFFFFF8
 _SECCOMP_RET_ALLOW = 0x7FFF0000
 _SECCOMP_RET_ERRNO = 0x00050000
 _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 22, 2
-_BPF_LD_W_ABS, _BPF_JEQ_K, _BPF_RET_K = 0x20, 0x15, 0x06
+_BPF_LD_W_ABS, _BPF_AND_K, _BPF_JA = 0x20, 0x54, 0x05
+_BPF_JEQ_K, _BPF_JSET_K, _BPF_RET_K = 0x15, 0x45, 0x06
+
+# fcntl commands that aim a signal (SIGIO, or any chosen by F_SETSIG, SIGKILL
+# too) at another process when the file has I/O; dnotify, like inotify below,
+# watches for other processes' activity. Only Landlock's signal scoping (ABI 6)
+# would stop the signal otherwise.
+_F_SETOWN, _F_SETSIG, _F_SETOWN_EX, _F_NOTIFY = 8, 10, 15, 1026
+# inotify and fanotify watch any path the uid may read, which Landlock does not limit
+_WATCHES = ("inotify_init", "inotify_init1", "inotify_add_watch", "fanotify_init", "fanotify_mark")
 
 
 class _SockFprog(ctypes.Structure):
@@ -194,7 +238,7 @@ class _SockFprog(ctypes.Structure):
 
 def seccomp_programs() -> dict:
     """The seccomp filter, compiled once in the zygote: libseccomp's BPF for the
-    fixed rules, plus what the per-process signal rule needs. Loading a ready
+    fixed rules, plus the syscall numbers the per-process rules need. Loading a ready
     program in each learner process costs microseconds instead of milliseconds."""
     import tempfile
 
@@ -203,11 +247,17 @@ def seccomp_programs() -> dict:
     f = sc.SyscallFilter(defaction=sc.ALLOW)
     # a syscall through a foreign ABI (int 0x80, x32) kills the process
     f.set_attr(sc.Attr.ACT_BADARCH, sc.KILL_PROCESS)
-    for name in _DENIED:
+    for name in (*_DENIED, *_WATCHES):
         try:
             f.add_rule(sc.ERRNO(errno.EPERM), name)
         except (OSError, ValueError):  # not a syscall on this architecture
             pass
+    for name in ("fcntl", "fcntl64"):
+        for cmd in (_F_SETOWN, _F_SETSIG, _F_SETOWN_EX, _F_NOTIFY):
+            try:
+                f.add_rule(sc.ERRNO(errno.EPERM), name, sc.Arg(1, sc.MASKED_EQ, 0xFFFFFFFF, cmd))
+            except (OSError, ValueError):
+                pass
     # threads only: clone without CLONE_THREAD would be a new process
     f.add_rule(sc.ERRNO(errno.EPERM), "clone", sc.Arg(0, sc.MASKED_EQ, 0x00010000, 0))
     # clone3 passes its flags in memory seccomp cannot read: ENOSYS makes glibc fall back to clone
@@ -222,32 +272,79 @@ def seccomp_programs() -> dict:
         out.seek(0)
         fixed = out.read()
     arch = sc.system_arch()
-    numbers = [sc.resolve_syscall(arch, name) for name in _SIGNAL_SYSCALLS]
+
+    def numbers(names):
+        return [n for n in (sc.resolve_syscall(arch, name) for name in names) if n >= 0]
+
     # libseccomp's architecture tokens are the kernel's AUDIT_ARCH_* values
-    return {"fixed": fixed.hex(), "arch": arch, "signal_syscalls": [n for n in numbers if n >= 0]}
+    return {
+        "fixed": fixed.hex(),
+        "arch": arch,
+        "signal_syscalls": numbers(_SIGNAL_SYSCALLS),
+        "pid_syscalls": [[arg, numbers(names)] for arg, names in _PID_SYSCALLS.items()],
+        "clock_syscalls": numbers(_CLOCK_SYSCALLS),
+    }
 
 
 def _bpf(code: int, jt: int, jf: int, k: int) -> bytes:
     return struct.pack("=HBBI", code, jt, jf, k & 0xFFFFFFFF)
 
 
-def signal_self_program(pid: int, arch: int, syscalls: list[int]) -> bytes:
-    """BPF: the signal syscalls fail with EPERM unless their target is *pid*.
-    Another architecture passes here; the fixed filter already kills it."""
-    n = len(syscalls)
-    arg0 = 16 if sys.byteorder == "little" else 20  # low half of seccomp_data.args[0]
-    check, allow = 3 + n, 6 + n  # where the pid check and the final ALLOW sit
-    prog = [_bpf(_BPF_LD_W_ABS, 0, 0, 4), _bpf(_BPF_JEQ_K, 0, allow - 2, arch), _bpf(_BPF_LD_W_ABS, 0, 0, 0)]
-    for i, nr in enumerate(syscalls):
-        here = 3 + i
-        prog.append(_bpf(_BPF_JEQ_K, check - here - 1, 0 if i < n - 1 else allow - here - 1, nr))
+def _assemble(prog: list[tuple]) -> bytes:
+    """Classic BPF from (code, jt, jf, k) with jump targets as labels: a str
+    entry marks a label, a str jt, jf (or k of a JA) jumps there, 0 falls through."""
+    where, at = {}, 0
+    for ins in prog:
+        if type(ins) is str:
+            where[ins] = at
+        else:
+            at += 1
+    out, at = [], 0
+    for ins in prog:
+        if type(ins) is str:
+            continue
+        code, jt, jf, k = ins
+        jt, jf = (where[j] - at - 1 if type(j) is str else j for j in (jt, jf))
+        if code == _BPF_JA:
+            k = where[k] - at - 1
+        assert 0 <= jt < 256 and 0 <= jf < 256, "a conditional jump too far for BPF"
+        out.append(_bpf(code, jt, jf, k))
+        at += 1
+    return b"".join(out)
+
+
+def self_program(pid: int, seccomp: dict) -> bytes:
+    """BPF for the rules that name *pid* (this process): the signal syscalls'
+    target, the pid queries' subject and the CPU clocks' owner must be this
+    process, else EPERM. Another architecture passes here; the fixed filter kills it."""
+    low = 0 if sys.byteorder == "little" else 4
+
+    def arg(i: int) -> int:  # the low half of seccomp_data.args[i]: the kernel reads ints there
+        return 16 + 8 * i + low
+
+    prog: list = [(_BPF_LD_W_ABS, 0, 0, 4), (_BPF_JEQ_K, 0, "allow", seccomp["arch"]), (_BPF_LD_W_ABS, 0, 0, 0)]
+    groups = [("signal", seccomp["signal_syscalls"]), ("clock", seccomp["clock_syscalls"])]
+    groups += [(f"pid{i}", nrs) for i, nrs in seccomp["pid_syscalls"]]
+    prog += [(_BPF_JEQ_K, label, 0, nr) for label, nrs in groups for nr in nrs]
+    prog += [(_BPF_JA, 0, 0, "allow")]
+    prog += ["signal", (_BPF_LD_W_ABS, 0, 0, arg(0)), (_BPF_JEQ_K, "allow", "deny", pid)]
+    for i, _ in seccomp["pid_syscalls"]:
+        prog += [f"pid{i}", (_BPF_LD_W_ABS, 0, 0, arg(i)), (_BPF_JEQ_K, "allow", 0, 0)]
+        prog += [(_BPF_JEQ_K, "allow", "deny", pid)]
     prog += [
-        _bpf(_BPF_LD_W_ABS, 0, 0, arg0),
-        _bpf(_BPF_JEQ_K, 1, 0, pid),
-        _bpf(_BPF_RET_K, 0, 0, _SECCOMP_RET_ERRNO | errno.EPERM),
-        _bpf(_BPF_RET_K, 0, 0, _SECCOMP_RET_ALLOW),
+        "clock",
+        (_BPF_LD_W_ABS, 0, 0, arg(0)),
+        (_BPF_JSET_K, 0, "allow", 0x80000000),  # not a CPU clock
+        (_BPF_JSET_K, "allow", 0, _CPUCLOCK_PERTHREAD),
+        (_BPF_AND_K, 0, 0, _CPUCLOCK_PID_MASK),
+        (_BPF_JEQ_K, "allow", 0, _CPUCLOCK_PID_MASK),  # pid 0: this process
+        (_BPF_JEQ_K, "allow", "deny", (~pid << 3) & _CPUCLOCK_PID_MASK),
+        "deny",
+        (_BPF_RET_K, 0, 0, _SECCOMP_RET_ERRNO | errno.EPERM),
+        "allow",
+        (_BPF_RET_K, 0, 0, _SECCOMP_RET_ALLOW),
     ]
-    return b"".join(prog)
+    return _assemble(prog)
 
 
 def load_bpf(program: bytes) -> None:
@@ -301,7 +398,7 @@ def harden(*, keep_fds: int, scratch: str, uid: int | None, layers: dict, readab
     seccomp = layers.get("seccomp")
     if seccomp:
         load_bpf(bytes.fromhex(seccomp["fixed"]))
-        load_bpf(signal_self_program(os.getpid(), seccomp["arch"], seccomp["signal_syscalls"]))
+        load_bpf(self_program(os.getpid(), seccomp))
     sys.dont_write_bytecode = True
     return base
 
