@@ -18,46 +18,17 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from bench.coldstart import grade_in_process  # noqa: E402
+from bench.common import LIBRARY, ROOT, SEEDS, median_p95, proc_stat, timed  # noqa: E402
 from grader.engine.judge import Judge  # noqa: E402
 from grader.engine.pack import load_pack  # noqa: E402
 from grader.engine.sandbox.client import Sandbox  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-LIBRARY = ROOT / "challenges" / "library"
-
-
-def _stats(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-
-
-def _time(fn, n: int, pause: float = 0.0) -> list[float]:
-    out = []
-    for _ in range(n):
-        time.sleep(pause)  # not timed
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
-SEEDS = ("softmax", "cross-entropy", "softmax-gradient-step", "batch-norm", "cosine-similarity")
-
-
-def _cpu_seconds(pid: int, children: bool = True) -> float:
-    """CPU time of *pid*, with that of its children already reaped."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return sum(int(x) for x in fields[11 : 15 if children else 13]) / os.sysconf("SC_CLK_TCK")
 
 
 def _grade_seeds(slot: int, rounds: int, sandboxed: bool, out) -> None:
@@ -75,8 +46,11 @@ def _grade_seeds(slot: int, rounds: int, sandboxed: bool, out) -> None:
         assert result.verdict == "passed", (pack.slug, result.verdict, result.error)
 
     def cpu() -> float:  # this process, and the zygote with the learner processes it has reaped
-        own = _cpu_seconds(os.getpid(), children=False)
-        return own + (_cpu_seconds(judge.sandbox._proc.pid) if judge is not None else 0.0)
+        own = proc_stat(os.getpid()).cpu
+        if judge is None:
+            return own
+        zygote = proc_stat(judge.sandbox._proc.pid)
+        return own + zygote.cpu + zygote.reaped
 
     for i in range(len(packs)):
         grade(i)
@@ -130,15 +104,15 @@ def main() -> None:
     assert first.verdict == "passed", first
     tests = len(first.tests)
 
-    sandboxed = _time(lambda: judge.grade(pack, code, seed=1), args.n)
+    sandboxed = timed(lambda: judge.grade(pack, code, seed=1), args.n)
     # A worker pauses between gradings (it stores the result, fetches the next
     # message): the spare learner process gets ready in that time.
-    spaced = _time(lambda: judge.grade(pack, code, seed=1), args.n, pause=0.05)
-    direct = _time(lambda: grade_in_process(pack, code, seed=1), args.n)
+    spaced = timed(lambda: judge.grade(pack, code, seed=1), args.n, pause=0.05)
+    direct = timed(lambda: grade_in_process(pack, code, seed=1), args.n)
     solution_file = pack_dir / "solution.py"
     cold_cmd = [sys.executable, "-m", "bench.coldstart", str(pack_dir), str(solution_file), "1"]
-    cold = _time(lambda: subprocess.run(cold_cmd, check=True, cwd=ROOT, capture_output=True), max(20, args.n // 2))
-    bare = _time(lambda: subprocess.run([sys.executable, "-c", "import numpy"], check=True), max(20, args.n // 2))
+    cold = timed(lambda: subprocess.run(cold_cmd, check=True, cwd=ROOT, capture_output=True), max(20, args.n // 2))
+    bare = timed(lambda: subprocess.run([sys.executable, "-c", "import numpy"], check=True), max(20, args.n // 2))
     judge.close()
 
     rows = [
@@ -151,9 +125,9 @@ def main() -> None:
     print(f"Grading the {args.challenge} seed solution, every test; {args.n} runs each, milliseconds")
     print(f"{'':48} {'median':>8} {'p95':>8}")
     for label, samples in rows:
-        med, p95 = _stats(samples)
+        med, p95 = median_p95(samples)
         print(f"{label:48} {med:8.2f} {p95:8.2f}")
-    s_med, p_med, d_med, c_med = (_stats(x)[0] for x in (sandboxed, spaced, direct, cold))
+    s_med, p_med, d_med, c_med = (median_p95(x)[0] for x in (sandboxed, spaced, direct, cold))
     print(f"sandbox overhead (sandboxed - in-process), median: back to back {s_med - d_med:.2f} ms, "
           f"50 ms apart {p_med - d_med:.2f} ms (target <= 10)")  # fmt: skip
     print(

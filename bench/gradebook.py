@@ -46,6 +46,7 @@ from django.test.utils import (  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.roles import grant_instructor  # noqa: E402
+from bench.common import timed  # noqa: E402
 from challenges.models import Challenge, ChallengeVersion  # noqa: E402
 from gradebook.selectors import _cell_stats, learner_list  # noqa: E402
 from grader.models import Submission  # noqa: E402
@@ -120,15 +121,6 @@ def build(learners: int, challenges: int, submits: int, seed: int = 1) -> tuple:
                 batch = []
     Submission.objects.bulk_create(batch, batch_size=2000)
     return teacher, [v.challenge.slug for v in versions]
-
-
-def _time(fn, n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
 
 
 def _get(client: Client, path: str, **params) -> None:
@@ -206,23 +198,23 @@ def main() -> None:
             with CaptureQueriesContext(connection) as queries:
                 _get(client, "/gradebook/", **params)
             rows.append(
-                (f"{label} ({len(queries)} queries)", _time(lambda p=params: _get(client, "/gradebook/", **p), args.n))
+                (f"{label} ({len(queries)} queries)", timed(lambda p=params: _get(client, "/gradebook/", **p), args.n))
             )
         challenge_ids = list(Challenge.objects.values_list("pk", flat=True))
-        bare = _time(lambda: list(_cell_stats(challenge_ids=challenge_ids, learners=learner_list())), args.n)
+        bare = timed(lambda: list(_cell_stats(challenge_ids=challenge_ids, learners=learner_list())), args.n)
         rows.append(("baseline: the grouped aggregate query alone", bare))
-        naive = _time(naive_gradebook, 1)
+        naive = timed(naive_gradebook, 1)
         rows.append((f"baseline: naive, {args.learners * args.challenges} per-cell queries (1 run)", naive))
         rows.append(
             (
                 f"GET /gradebook/challenges/{mid}/ (analytics)",
-                _time(lambda: _get(client, f"/gradebook/challenges/{mid}/"), args.n),
+                timed(lambda: _get(client, f"/gradebook/challenges/{mid}/"), args.n),
             )
         )
         rows.append(
-            ("GET /gradebook/export.csv, streamed", _time(lambda: _get(client, "/gradebook/export.csv"), args.n))
+            ("GET /gradebook/export.csv, streamed", timed(lambda: _get(client, "/gradebook/export.csv"), args.n))
         )
-        subs = _time(lambda: _get(client, "/gradebook/submissions.csv"), max(3, args.n // 2))
+        subs = timed(lambda: _get(client, "/gradebook/submissions.csv"), max(3, args.n // 2))
         rows.append((f"GET /gradebook/submissions.csv, streamed ({total} rows)", subs))
 
         print(f"{'':64} {'median':>9} {'max':>9}")

@@ -13,9 +13,7 @@ import argparse
 import http.cookiejar
 import os
 import re
-import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,14 +23,10 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.common import LIBRARY, ROOT, median_p95, wait_until_answers
+from tests.support.ports import free_port
+
 POLL_DELAY = 0.15  # the fragment's hx-trigger delay
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:
@@ -57,17 +51,6 @@ class Browser:
             return r.read().decode()
 
 
-def _wait_for_http(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer")
-
-
 def measure(broker: str, n: int) -> tuple[list[float], list[float]]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite3"
@@ -88,7 +71,7 @@ def measure(broker: str, n: int) -> tuple[list[float], list[float]]:
             [*manage, "shell", "-c", "from django.contrib.auth.models import User; User.objects.create_user('bench', password='bench-password-1')"],
             **run,
         )  # fmt: skip
-        port = _free_port()
+        port = free_port()
         procs = [
             subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
@@ -97,11 +80,11 @@ def measure(broker: str, n: int) -> tuple[list[float], list[float]]:
         ]  # fmt: skip
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_for_http(base + "/accounts/login/")
+            wait_until_answers(("127.0.0.1", port), procs[0], seconds=30)
             browser = Browser(base)
             browser.get("/accounts/login/")
             browser.post("/accounts/login/", {"username": "bench", "password": "bench-password-1"})
-            code = (ROOT / "challenges" / "library" / "softmax" / "solution.py").read_text()
+            code = (LIBRARY / "softmax" / "solution.py").read_text()
             stored, shown = [], []
             conn = sqlite3.connect(db)
             for i in range(n + 2):  # the first two warm up the worker's sandbox
@@ -127,8 +110,8 @@ def measure(broker: str, n: int) -> tuple[list[float], list[float]]:
 
 
 def _fmt(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    return f"median {statistics.median(ordered):7.1f} ms   p95 {ordered[int(0.95 * (len(ordered) - 1))]:7.1f} ms"
+    median, p95 = median_p95(samples)
+    return f"median {median:7.1f} ms   p95 {p95:7.1f} ms"
 
 
 def main() -> None:

@@ -40,11 +40,10 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.common import LIBRARY, ROOT, SEEDS, all_proc_stats, p95, wait_until_answers
 from tests.support.driver import drive, session_key_for
+from tests.support.ports import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
-LIBRARY = ROOT / "challenges" / "library"
-SEEDS = ["softmax", "cross-entropy", "softmax-gradient-step", "batch-norm", "cosine-similarity"]
 TARGETS = {"gradings": 30.0, "ratio": 5.0, "page": 200.0}
 
 
@@ -129,7 +128,7 @@ class Stack:
         self.args, self.tmp = args, tmp
         self.procs: list[subprocess.Popen] = []
         self.queue = f"bench-{os.getpid()}"
-        port = _free_port()
+        port = free_port()
         self.address = ("127.0.0.1", port)
         self.env = {
             **os.environ,
@@ -199,14 +198,10 @@ class Stack:
 
     def web(self) -> None:
         a = self.args
-        self.start([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{self.address[0]}:{self.address[1]}",
-                    "--workers", str(a.web_workers), "--threads", str(a.web_threads), "--keep-alive", "60",
-                    "--no-control-socket", "--log-level", "warning"], "web.log")  # fmt: skip
-        deadline = time.monotonic() + 60
-        while not _answers(self.address):
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not answer: " + (self.tmp / "web.log").read_text()[-2000:])
-            time.sleep(0.1)  # polling with a deadline
+        proc = self.start([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{self.address[0]}:{self.address[1]}",
+                           "--workers", str(a.web_workers), "--threads", str(a.web_threads), "--keep-alive", "60",
+                           "--no-control-socket", "--log-level", "warning"], "web.log")  # fmt: skip
+        wait_until_answers(self.address, proc, self.tmp / "web.log")
 
     def worker(self, kind: str) -> subprocess.Popen:
         from grader.models import WorkerHeartbeat
@@ -254,27 +249,6 @@ class Stack:
         cache.clear()  # the bench's own cache database: its sessions and throttling counts
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _answers(address: tuple[str, int]) -> bool:
-    import http.client
-
-    conn = http.client.HTTPConnection(*address, timeout=5)
-    try:
-        conn.request("GET", "/accounts/login/")
-        return conn.getresponse().status == 200
-    except (OSError, http.client.HTTPException):
-        return False
-    finally:
-        conn.close()
-
-
 # --- measuring ---
 
 
@@ -282,34 +256,21 @@ def _cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
     """CPU seconds used so far by each process tree in *roots* (name -> pid),
     by PostgreSQL and Redis, and by this process (the learners): utime and
     stime, with those of children already waited for (sandboxes, cold starts)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    parent, used, comm = {}, {}, {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                name, rest = f.read().rsplit(")", 1)
-        except OSError:
-            continue
-        fields = rest.split()
-        pid = int(entry)
-        parent[pid], comm[pid] = int(fields[1]), name.split("(", 1)[1]
-        used[pid] = sum(int(x) for x in fields[11:15]) / tick
+    procs = all_proc_stats()
     out = dict.fromkeys([*roots, "postgres", "redis", "learners (this process)"], 0.0)
-    for pid in used:
+    for pid, stat in procs.items():
         owner, node = None, pid
-        while node in parent and owner is None:
+        while node in procs and owner is None:
             owner = next((label for label, root in roots.items() if root == node), None)
-            node = parent[node]
-        if owner is None and comm[pid].startswith("postgres"):
+            node = procs[node].ppid
+        if owner is None and stat.comm.startswith("postgres"):
             owner = "postgres"
-        elif owner is None and comm[pid].startswith("redis-server"):
+        elif owner is None and stat.comm.startswith("redis-server"):
             owner = "redis"
         elif pid == os.getpid():
             owner = "learners (this process)"
         if owner is not None:
-            out[owner] += used[pid]
+            out[owner] += stat.cpu + stat.reaped
     return out
 
 
@@ -387,8 +348,7 @@ def _page_rate(stack: Stack, sessions: list[str], seconds: float, clients: int, 
     cpu = {k: (v - cpu_before[k]) / machine for k, v in _cpu_seconds(roots).items()}
     ok = [t for status, t in run.pages if status == 200]
     gradings = Submission.objects.filter(pk__gt=before, status="done").count()
-    p95 = sorted(ok)[int(0.95 * (len(ok) - 1))] * 1000 if ok else float("nan")
-    return PageRate(len(ok) / run.seconds, gradings / run.seconds, p95, len(run.pages) - len(ok), cpu)
+    return PageRate(len(ok) / run.seconds, gradings / run.seconds, p95(ok) * 1000, len(run.pages) - len(ok), cpu)
 
 
 def _mark(value: float, target: float) -> str:
