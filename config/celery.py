@@ -10,6 +10,8 @@ TRANSPORT_ALIASES["filesystem"] = "config.filesystem_broker:Transport"
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("grader")
+# config.worker: the worker's signals and housekeeping, imported by workers only
+# (it needs Django set up, which the worker does before importing includes).
+app = Celery("grader", include=["config.worker"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -161,7 +161,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery's Django fixup closes the database connection before and after every
 # task unless told to reuse it, and a new PostgreSQL connection costs more than
 # a grading's own queries (a backend process forked per connection). Reused
-# here; grader.tasks applies DB_CONN_MAX_AGE and the health check before each
+# here; config.worker applies DB_CONN_MAX_AGE and the health check before each
 # task, as Django does before each request.
 CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 330)

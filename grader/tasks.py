@@ -1,79 +1,10 @@
-import logging
-import os
-import socket
-import threading
-
-from billiard.process import current_process
 from celery import shared_task
-from celery.signals import task_prerun, worker_init, worker_process_init, worker_ready, worker_shutdown
-from django.conf import settings
-from django.db import InterfaceError, OperationalError, close_old_connections
-from kombu.exceptions import OperationalError as KombuOperationalError
+from django.db import InterfaceError, OperationalError
 
-from grader.engine import judge
-from grader.engine.sandbox import hardening
-from grader.services import submission_grade, submission_sweep, worker_heartbeat
-from studio.services import studio_sweep
-
-log = logging.getLogger(__name__)
-_stop = threading.Event()
-
-
-@worker_init.connect
-def _lower_priority(**kwargs) -> None:
-    # In the main process, before the pool forks: every grading process, zygote
-    # and learner process inherits it (learners' own sessions: share_priority).
-    os.nice(settings.GRADER_WORKER_NICE)
-    hardening.share_priority()
-
-
-@worker_process_init.connect
-def _one_sandbox_uid_per_worker_process(**kwargs) -> None:
-    # Each prefork child gets its own slot, hence its own sandbox uid.
-    judge.configure_default(slot=current_process().index)
-
-
-@task_prerun.connect
-def _reuse_database_connection(**kwargs) -> None:
-    # What Django does before each request: drop a connection that is too old
-    # or failed, keep a good one (settings.CELERY_DB_REUSE_MAX).
-    close_old_connections()
+from grader.services import submission_grade
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=1, max_retries=5)
 def grade_submission(submission_id: int) -> None:
     """Entry point only: a learner's broken code is a result, not a task error."""
     submission_grade(submission_id=submission_id)
-
-
-def housekeeping_once(name: str) -> None:
-    """Say this worker is alive, and re-enqueue lost submissions, validations and regrades."""
-    try:
-        worker_heartbeat(name=name)
-        submission_sweep()
-        studio_sweep()
-    except (OperationalError, InterfaceError):
-        log.warning("housekeeping: the database did not answer; trying again later")
-    except KombuOperationalError:
-        # the broker is away: what was not re-sent is still queued in the database
-        log.warning("housekeeping: the broker did not answer; trying again later")
-
-
-@worker_ready.connect
-def _start_housekeeping(sender=None, **kwargs) -> None:
-    # In the worker's main process, beside the pool: no beat needed, and
-    # every worker does it, so one dead worker stops nothing.
-    name = getattr(sender, "hostname", None) or f"celery@{socket.gethostname()}"
-
-    def loop() -> None:
-        while not _stop.is_set():
-            close_old_connections()  # this thread's own connection, which may have dropped
-            housekeeping_once(name)
-            _stop.wait(settings.GRADER_HOUSEKEEPING_SECONDS)
-
-    threading.Thread(target=loop, name="grader-housekeeping", daemon=True).start()
-
-
-@worker_shutdown.connect
-def _stop_housekeeping(**kwargs) -> None:
-    _stop.set()

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from config.worker import housekeeping_once
 from grader.models import Submission, WorkerHeartbeat
 from grader.services import submission_create, submission_grade, submission_sweep, worker_heartbeat
-from grader.tasks import housekeeping_once
 
 pytestmark = pytest.mark.django_db
 
