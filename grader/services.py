@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 import time
 from collections.abc import Callable
@@ -12,12 +13,14 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from challenges.models import Challenge
+from challenges.models import Challenge, ChallengeVersion
 from grader.engine.judge import default_judge
+from grader.engine.results import GradingResult
+from grader.engine.results import Status as TestStatus
 from grader.models import Draft, Submission, WorkerHeartbeat
 
 log = logging.getLogger(__name__)
@@ -36,6 +39,8 @@ def code_check(code: str) -> None:
     limit = settings.GRADER_MAX_CODE_BYTES
     if size > limit:
         raise SubmissionRefused(f"Your code is {size / 1024:.1f} KiB; the limit is {limit // 1024} KiB.", status=413)
+    if "\x00" in code:  # PostgreSQL stores no NUL in text, and Python reads no source with one
+        raise SubmissionRefused("Your code contains a NUL character (\\0), which Python does not accept.", status=400)
 
 
 def draft_save(*, user, challenge: Challenge, code: str) -> Draft:
@@ -159,15 +164,12 @@ def submission_grade(*, submission_id: int) -> Submission | None:
         run_only=submission.kind == Submission.Kind.RUN,
         seed=submission.seed,
     )
-    fields = {**result_fields(result), "status": Submission.Status.DONE, "finished": timezone.now()}
     # Only the grading that still owns the submission stores: if the sweeper
     # handed it to another worker meanwhile, one result is kept, not two.
-    mine = Submission.objects.filter(pk=submission.pk, status=Submission.Status.RUNNING, attempts=submission.attempts)
-    if _despite_database_outage(lambda: mine.update(**fields), submission.pk) != 1:
+    store = partial(submission_store_result, submission=submission, result=result, attempt=submission.attempts)
+    if not _despite_database_outage(store, submission.pk):
         log.warning("submission %s: taken over while grading; result dropped", submission.pk)
         return None
-    for name, value in fields.items():
-        setattr(submission, name, value)
     wait_ms = (submission.started - submission.created).total_seconds() * 1000
     log.info(
         "graded submission=%s challenge=%s kind=%s verdict=%s score=%.3f queue_wait_ms=%.0f grading_ms=%.0f",
@@ -175,6 +177,137 @@ def submission_grade(*, submission_id: int) -> Submission | None:
         wait_ms, submission.duration_ms,
     )  # fmt: skip
     return submission
+
+
+# Caps on what is stored from a grading, above the engine's own (its output
+# cap is 1 MiB): a defence if those ever fail, not the limits learners meet.
+STDOUT_CHARS = (1 << 20) + 4096
+TEXT_CHARS = 64 * 1024  # the error, each test's message, any other string
+NAME_CHARS = 1024
+NESTING = 16  # levels of lists and dicts kept in a test's metrics
+LARGEST_INT = 2**63 - 1  # what a database integer or a JSON reader is sure to hold
+LARGEST_LINE = 2**31 - 1  # error_line's column
+LARGEST_MS = 1e9
+TEST_STATUSES = {TestStatus.PASSED, TestStatus.FAILED, TestStatus.ERROR, TestStatus.TIMEOUT, TestStatus.SKIPPED}
+UNSTORABLE = {
+    "verdict": Submission.Verdict.INTERNAL_ERROR,
+    "score": 0.0,
+    "tests": [],
+    "stdout": "",
+    "error": "The grader could not store this result; this is not your fault. Please try again.",
+    "error_line": None,
+}
+
+
+def clean_text(value, limit: int = TEXT_CHARS) -> str:
+    """*value* as text any database stores and any page renders: cut to *limit*
+    characters, NUL dropped (PostgreSQL refuses it in text and JSON), and lone
+    surrogates replaced with U+FFFD (UTF-8 cannot encode them)."""
+    if not isinstance(value, str):
+        value = "" if value is None else str(value)
+    if len(value) > limit:
+        value = value[:limit] + " (cut)"
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # through UTF-16, surrogates that pair up become their character; lone ones are replaced
+        value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return value
+
+
+def _finite(value, low: float, high: float) -> float | None:
+    """*value* as a float if it is a real number within [low, high], else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) and low <= value <= high else None
+
+
+def clean_json(value, depth: int = 0):
+    """*value* as JSON every database accepts: strings cleaned, numbers finite
+    and within 64 bits (else None), tuples as lists, anything else as text."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value if -LARGEST_INT <= value <= LARGEST_INT else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return clean_text(value)
+    if depth >= NESTING:
+        return None
+    if isinstance(value, dict):
+        return {clean_text(k, NAME_CHARS): clean_json(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_json(v, depth + 1) for v in value]
+    return clean_text(value)
+
+
+def _test_row(test) -> dict:
+    row = clean_json(dict(vars(test)))
+    row["name"] = clean_text(test.name, NAME_CHARS)
+    row["status"] = test.status if isinstance(test.status, str) and test.status in TEST_STATUSES else TestStatus.ERROR
+    row["message"] = clean_text(test.message)
+    row["hidden"] = bool(test.hidden)
+    row["duration_ms"] = _finite(test.duration_ms, 0, LARGEST_MS) or 0.0
+    return row
+
+
+def _result_fields(result: GradingResult) -> dict:
+    """What a grading found, as Submission fields, each one safe to store:
+    strings, numbers and verdicts from the learner's side are checked here,
+    on the trusted side, whatever the engine did."""
+    line = result.error_line
+    verdict = result.verdict if isinstance(result.verdict, str) else None
+    verdict = verdict if verdict in Submission.Verdict.values else Submission.Verdict.INTERNAL_ERROR
+    return {
+        "verdict": verdict,
+        "score": _finite(result.score, 0.0, 1.0) or 0.0,
+        "tests": [_test_row(t) for t in result.tests],
+        "stdout": clean_text(result.stdout, STDOUT_CHARS),
+        "error": clean_text(result.error),
+        "error_line": line if type(line) is int and 1 <= line <= LARGEST_LINE else None,
+        "duration_ms": _finite(result.duration_ms, 0.0, LARGEST_MS),
+    }
+
+
+def submission_store_result(
+    *,
+    submission: Submission,
+    result: GradingResult,
+    attempt: int | None = None,
+    version: ChallengeVersion | None = None,
+) -> bool:
+    """Store *result* as *submission*'s outcome, done (against *version*, for a
+    regrade); with *attempt*, only while it is still running as that attempt
+    (the grading that owns it). False when it is not, and nothing is stored.
+
+    The result is cleaned first. A write the database refuses all the same
+    stores an internal error, the reason logged: a submission left running
+    would be graded again, and refused again, without end. Connection errors
+    are raised: the caller decides whether to wait for the database."""
+    rows = Submission.objects.filter(pk=submission.pk)
+    if attempt is not None:
+        rows = rows.filter(status=Submission.Status.RUNNING, attempts=attempt)
+    done = {"status": Submission.Status.DONE, "finished": timezone.now()}
+    if version is not None:
+        done["version"] = version
+    fields = {**_result_fields(result), **done}
+    try:
+        with transaction.atomic():  # inside a caller's transaction, a savepoint: a refusal undoes only this
+            stored = rows.update(**fields)
+    except (OperationalError, InterfaceError):
+        raise
+    except (DatabaseError, ValueError, TypeError):  # ValueError: SQLite's encoding errors among them
+        log.exception("submission %s: the database refused its result; stored as an internal error", submission.pk)
+        fields = {**fields, **UNSTORABLE}
+        stored = rows.update(**fields)
+    if stored:
+        for name, value in fields.items():
+            setattr(submission, name, value)
+    return stored == 1
 
 
 def worker_heartbeat(*, name: str) -> None:
@@ -191,19 +324,6 @@ def requeue_lost(model, lost: Q, task, now, limit: int = 500) -> int:
             transaction.on_commit(partial(task.delay, pk))
             count += 1
     return count
-
-
-def result_fields(result) -> dict:
-    """What a grading found, as Submission fields."""
-    return {
-        "verdict": result.verdict,
-        "score": result.score,
-        "tests": [t.__dict__ for t in result.tests],
-        "stdout": result.stdout,
-        "error": result.error,
-        "error_line": result.error_line,
-        "duration_ms": result.duration_ms,
-    }
 
 
 def submission_sweep() -> dict[str, int]:

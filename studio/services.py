@@ -16,7 +16,7 @@ from challenges.services import challenge_make_current
 from grader.engine.judge import default_judge
 from grader.engine.validate import REFERENCE, validate_pack
 from grader.models import Submission
-from grader.services import requeue_lost, result_fields
+from grader.services import requeue_lost, submission_store_result
 from studio.models import Regrade, RegradeItem, Status, ValidationRun
 from studio.selectors import LATEST_FIRST
 
@@ -153,16 +153,21 @@ def regrade_item_execute(*, item_id: int) -> RegradeItem | None:
     submission, version = item.submission, item.regrade.version
     result = default_judge().grade(version.pack(), submission.code, seed=submission.seed)
     with transaction.atomic():
-        mine = RegradeItem.objects.filter(pk=item.pk, status=Status.RUNNING, attempts=item.attempts)
-        if not mine.update(status=Status.DONE, new_verdict=result.verdict, new_score=result.score):
+        # locked until the commit: the sweeper cannot move it between the check and the store
+        mine = RegradeItem.objects.select_for_update().filter(pk=item.pk, status=Status.RUNNING, attempts=item.attempts)
+        if not mine.exists():
             return None  # the sweeper handed it to another worker meanwhile
-        Submission.objects.filter(pk=submission.pk).update(
-            version=version, finished=timezone.now(), **result_fields(result)
-        )
-        if not item.regrade.items.exclude(status=Status.DONE).exists():
-            Regrade.objects.filter(pk=item.regrade_id, finished__isnull=True).update(finished=timezone.now())
+        submission_store_result(submission=submission, result=result, version=version)
+        mine.update(status=Status.DONE, new_verdict=submission.verdict, new_score=submission.score)
+        _regrade_finish_if_complete(item.regrade_id)
     item.refresh_from_db()
     return item
+
+
+def _regrade_finish_if_complete(regrade_id: int) -> None:
+    Regrade.objects.filter(pk=regrade_id, finished__isnull=True).exclude(
+        items__status__in=[Status.QUEUED, Status.RUNNING]
+    ).update(finished=timezone.now())
 
 
 def studio_sweep() -> dict[str, int]:

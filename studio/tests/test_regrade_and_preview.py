@@ -154,3 +154,23 @@ def test_a_preview_grades_the_draft_and_counts_in_no_score(teacher, teacher_clie
 def test_learners_cannot_preview(alice_client, softmax):
     assert alice_client.get("/studio/softmax/preview/").status_code == 403
     assert alice_client.post("/studio/softmax/preview/submit/", {"code": "x = 1"}).status_code == 403
+
+
+def test_hostile_output_in_a_regrade_is_stored_and_the_regrade_finishes(
+    graded, teacher, teacher_client, django_user_model, django_capture_on_commit_callbacks
+):
+    challenge, subs, first = graded
+    dave = django_user_model.objects.create_user("dave", "dave@example.com", "dave-password-1")
+    v1 = challenge.versions.get(number=1)
+    hostile = Submission.objects.create(
+        user=dave, challenge=challenge, version=v1, kind="submit", status="done", verdict="failed", score=0.0, seed=7,
+        code='print("x\\x00y")\ndef double(x):\n    raise ValueError("bad \\ud800")\n',
+    )  # fmt: skip
+    regrade = run_regrade(challenge, Regrade.Scope.LATEST, teacher, django_capture_on_commit_callbacks)
+    assert regrade.finished is not None
+    hostile.refresh_from_db()
+    assert (hostile.status, hostile.verdict, hostile.version.number) == ("done", "failed", 2)
+    assert "\x00" not in hostile.stdout and "xy" in hostile.stdout
+    assert all("bad \ufffd" in t["message"] for t in hostile.tests)
+    assert teacher_client.get(f"/submissions/{hostile.pk}/").status_code == 200
+    assert teacher_client.get(f"/studio/regrades/{regrade.pk}/").status_code == 200

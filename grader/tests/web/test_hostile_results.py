@@ -1,0 +1,107 @@
+"""What crosses from the learner's process is stored whatever it holds: a
+grading is never left running, re-graded forever, with the learner refused
+every later Run and Submit."""
+
+import json
+import logging
+
+import pytest
+from django.db import connection
+
+from grader.models import Submission
+from grader.services import clean_text, submission_create, submission_grade
+
+pytestmark = pytest.mark.django_db
+
+# Learner code, as the learner would type it: the escapes are in the source, so
+# the NUL, the surrogate and the line number only appear once it runs.
+HOSTILE = {
+    "a NUL in printed output": ('print("before\\x00after")\n', "passed"),
+    "a NUL in a test's exception": ('def softmax(Z):\n    raise ValueError("a\\x00b")\n', "failed"),
+    "a lone surrogate in a test's exception": ('def softmax(Z):\n    raise ValueError("bad \\ud800 x")\n', "failed"),
+    "a lone surrogate in the loading error": ('raise ValueError("bad \\ud800 x")\n', "error"),
+    "a negative error line": (
+        'e = SyntaxError("made up")\ne.filename, e.lineno = "solution.py", -5\nraise e\n',
+        "error",
+    ),
+    "an error line past any column": (
+        'e = SyntaxError("made up")\ne.filename, e.lineno = "solution.py", 2**40\nraise e\n',
+        "error",
+    ),
+}
+
+
+def stored_text(submission: Submission) -> list[str]:
+    return [submission.stdout, submission.error, json.dumps(submission.tests, ensure_ascii=False)]
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_hostile_learner_output_is_stored_cleaned_and_shown(case, alice, alice_client, softmax):
+    extra, verdict = HOSTILE[case]
+    code = softmax.current_version.solution + "\n" + extra if verdict == "passed" else extra
+    submission = submission_create(user=alice, challenge=softmax, code=code, kind="submit")
+    submission_grade(submission_id=submission.pk)
+
+    submission = Submission.objects.get(pk=submission.pk)
+    assert (submission.status, submission.verdict) == ("done", verdict)
+    for text in stored_text(submission):
+        assert "\x00" not in text
+        text.encode("utf-8")  # no lone surrogate left
+    assert submission.error_line is None or submission.error_line > 0
+    assert alice_client.get(f"/submissions/{submission.pk}/").status_code == 200
+    assert alice_client.get(f"/submissions/{submission.pk}/result/", HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_what_the_learner_wrote_survives_cleaning(alice, softmax):
+    code = 'def softmax(Z):\n    raise ValueError("bad \\ud800 x\\x00y")\n'
+    submission = submission_create(user=alice, challenge=softmax, code=code, kind="run")
+    submission = submission_grade(submission_id=submission.pk)
+    assert submission.tests and all("ValueError: bad \ufffd xy" in t["message"] for t in submission.tests)
+
+
+def test_code_with_a_nul_is_refused_not_a_server_error(alice_client, softmax):
+    response = alice_client.post("/challenges/softmax/submit/", {"code": "x = 1\x00\n"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and b"NUL character" in response.content
+    assert not Submission.objects.exists()
+    draft = alice_client.post("/challenges/softmax/draft/", {"code": "x = 1\x00\n"})
+    assert draft.status_code == 400 and draft.json()["saved"] is False
+
+
+def test_clean_text_drops_nul_pairs_surrogates_and_replaces_lone_ones():
+    assert clean_text("a\x00b") == "ab"
+    assert clean_text("\ud83d\ude00 \ud800") == "\U0001f600 \ufffd"
+    assert clean_text("x" * 10, limit=4) == "xxxx (cut)"
+    assert clean_text(None) == ""
+
+
+@pytest.fixture
+def database_refuses_marked_output():
+    """The database refuses output holding "refuse-me", a refusal no cleaning
+    foresees: a check of its own (PostgreSQL), a trigger (SQLite). Undone with
+    the test's transaction."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "ALTER TABLE grader_submission ADD CONSTRAINT refuse_marked CHECK (stdout NOT LIKE '%refuse-me%')"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse_marked BEFORE UPDATE ON grader_submission "
+                "WHEN NEW.stdout LIKE '%refuse-me%' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+
+
+def test_a_result_the_database_refuses_ends_as_an_internal_error(
+    alice, alice_client, softmax, database_refuses_marked_output, caplog
+):
+    code = softmax.current_version.solution + '\nprint("refuse-me")\n'
+    submission = submission_create(user=alice, challenge=softmax, code=code, kind="submit")
+    with caplog.at_level(logging.ERROR, logger="grader.services"):
+        submission_grade(submission_id=submission.pk)
+
+    submission = Submission.objects.get(pk=submission.pk)
+    assert (submission.status, submission.verdict, submission.stdout) == ("done", "internal_error", "")
+    assert "could not store this result" in submission.error and submission.finished is not None
+    assert "the database refused its result" in caplog.text and "IntegrityError" in caplog.text
+    assert alice_client.get(f"/submissions/{submission.pk}/").status_code == 200
+    submission_create(user=alice, challenge=softmax, code="x = 1\n", kind="run")  # not refused with 409
