@@ -217,6 +217,9 @@ GRADER_RATE_WINDOW = envint("GRADER_RATE_WINDOW", 600)  # ... per this many seco
 # claiming it, or running this long (longer than the task's hard time limit).
 GRADER_STUCK_QUEUED_SECONDS = envint("GRADER_STUCK_QUEUED_SECONDS", 120)
 GRADER_STUCK_RUNNING_SECONDS = envint("GRADER_STUCK_RUNNING_SECONDS", CELERY_TASK_TIME_LIMIT + 30)
+# Claimed this many times and never finished (each worker died, or could not
+# store), a grading, validation or regrade item is ended by the sweeper, not sent again.
+GRADER_MAX_ATTEMPTS = envint("GRADER_MAX_ATTEMPTS", 3)
 # a validation grades the reference and every mutant, so it may take far longer than one grading
 GRADER_VALIDATION_TIME_LIMIT = envint("GRADER_VALIDATION_TIME_LIMIT", 1800)
 # Workers (and the learner processes they start) run at this lower priority,

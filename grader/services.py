@@ -14,7 +14,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeVersion
@@ -314,24 +314,42 @@ def worker_heartbeat(*, name: str) -> None:
     WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen": timezone.now()})
 
 
-def requeue_lost(model, lost: Q, task, now, limit: int = 500) -> int:
+def requeue_lost(model, lost: Q, task, now, *, give_up: Callable[[QuerySet], int], limit: int = 500) -> tuple[int, int]:
     """Put back to queued, and send *task* again for, rows of *model* matching
-    *lost* (each with ``status`` and ``enqueued``). How many were re-enqueued."""
-    count = 0
-    for pk in model.objects.filter(lost).values_list("pk", flat=True)[:limit]:
+    *lost* (each with ``status``, ``enqueued`` and ``attempts``). A row claimed
+    GRADER_MAX_ATTEMPTS times without finishing is not sent again (whatever
+    stopped those workers would stop the next): *give_up* ends it, given it as
+    a queryset, and says how many it ended. How many were re-enqueued, and ended."""
+    most = settings.GRADER_MAX_ATTEMPTS
+    requeued = ended = 0
+    for pk, attempts in model.objects.filter(lost).values_list("pk", "attempts")[:limit]:
         # the same condition again: a worker or another sweeper may have moved it meanwhile
-        if model.objects.filter(lost, pk=pk).update(status="queued", enqueued=now):
+        row = model.objects.filter(lost, pk=pk)
+        if attempts >= most:
+            if give_up(row.filter(attempts__gte=most)):
+                log.error("sweeper gave up on %s %s after %d attempts", model._meta.verbose_name, pk, attempts)
+                ended += 1
+        elif row.filter(attempts__lt=most).update(status="queued", enqueued=now):
             transaction.on_commit(partial(task.delay, pk))
-            count += 1
-    return count
+            requeued += 1
+    return requeued, ended
+
+
+def _submission_give_up(rows: QuerySet[Submission]) -> int:
+    error = (
+        f"The grader gave up after {settings.GRADER_MAX_ATTEMPTS} attempts: each one stopped before it could "
+        "store a result. This is not your fault; please try again."
+    )
+    return rows.update(**{**UNSTORABLE, "error": error}, status=Submission.Status.DONE, finished=timezone.now())
 
 
 def submission_sweep() -> dict[str, int]:
     """Re-enqueue submissions whose message was lost: queued and not claimed
     for too long (a crash between commit and enqueue, a broker that dropped
     it), or running for longer than any grading may take (a worker killed
-    mid-grading). Safe anywhere, any number of times at once: each reset is a
-    conditional update, and claiming grades each submission once."""
+    mid-grading). One claimed GRADER_MAX_ATTEMPTS times already ends as an
+    internal error instead. Safe anywhere, any number of times at once: each
+    change is a conditional update, and claiming grades each submission once."""
     from grader.tasks import grade_submission
 
     now = timezone.now()
@@ -341,7 +359,10 @@ def submission_sweep() -> dict[str, int]:
         "queued": Q(status=Submission.Status.QUEUED)
         & Q(enqueued__lt=now - timedelta(seconds=settings.GRADER_STUCK_QUEUED_SECONDS)),
     }
-    counts = {kind: requeue_lost(Submission, condition, grade_submission, now) for kind, condition in lost.items()}
-    if any(counts.values()):
+    counts = {"gave up": 0}
+    for kind, condition in lost.items():
+        counts[kind], ended = requeue_lost(Submission, condition, grade_submission, now, give_up=_submission_give_up)
+        counts["gave up"] += ended
+    if counts["running"] or counts["queued"]:
         log.warning("sweeper re-enqueued %(running)d stuck running and %(queued)d lost queued submissions", counts)
     return counts

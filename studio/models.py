@@ -10,6 +10,7 @@ class Status(models.TextChoices):
     QUEUED = "queued"  # stored, a task enqueued after commit
     RUNNING = "running"  # claimed by a worker
     DONE = "done"  # results stored
+    CANCELLED = "cancelled"  # an instructor stopped its regrade first; never run
 
 
 class ValidationRun(models.Model):
@@ -18,12 +19,13 @@ class ValidationRun(models.Model):
 
     version = models.ForeignKey(ChallengeVersion, on_delete=models.CASCADE, related_name="validations")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     valid = models.BooleanField(null=True)  # None until done
     problems = models.JSONField(default=list, blank=True)  # sentences naming the test or mutant at fault
     tests = models.JSONField(default=list, blank=True)  # test names, in suite order
     # run name ("reference" or a mutant) -> {"verdict", "description", "statuses": {test: status}}
     runs = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs started (re-queued after a lost worker)
     created = models.DateTimeField(auto_now_add=True)
     enqueued = models.DateTimeField(default=timezone.now)  # last message sent for it; the sweeper resends lost ones
     started = models.DateTimeField(null=True, blank=True)
@@ -53,7 +55,8 @@ class Regrade(models.Model):
     scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.LATEST)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)  # every item done, or cancelled
+    cancelled = models.DateTimeField(null=True, blank=True)  # stopped by an instructor before the end
 
     class Meta:
         ordering = ["-created"]
@@ -67,7 +70,7 @@ class RegradeItem(models.Model):
 
     regrade = models.ForeignKey(Regrade, on_delete=models.CASCADE, related_name="items")
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     old_version = models.ForeignKey(ChallengeVersion, on_delete=models.PROTECT, related_name="+")
     old_verdict = models.CharField(max_length=16, choices=Submission.Verdict.choices)
     old_score = models.FloatField(null=True)

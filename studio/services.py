@@ -7,8 +7,8 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeVersion
@@ -16,7 +16,7 @@ from challenges.services import challenge_make_current
 from grader.engine.judge import default_judge
 from grader.engine.validate import REFERENCE, validate_pack
 from grader.models import Submission
-from grader.services import requeue_lost, submission_store_result
+from grader.services import clean_json, requeue_lost, submission_store_result
 from studio.models import Regrade, RegradeItem, Status, ValidationRun
 from studio.selectors import LATEST_FIRST
 
@@ -42,7 +42,7 @@ def validation_request(*, version: ChallengeVersion, user) -> ValidationRun:
 def validation_execute(*, run_id: int) -> ValidationRun | None:
     """Run a queued validation in the sandbox and store its table. Safe to call twice."""
     claimed = ValidationRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started=timezone.now()
+        status=Status.RUNNING, started=timezone.now(), attempts=F("attempts") + 1
     )
     if claimed != 1:
         return None
@@ -64,9 +64,28 @@ def validation_execute(*, run_id: int) -> ValidationRun | None:
             for name, result in v.runs.items()
         }
     run.status, run.finished = Status.DONE, timezone.now()
-    run.save(update_fields=["valid", "problems", "tests", "runs", "status", "finished"])
+    if not _validation_store(run):
+        log.warning("validation %s: taken over while running; table dropped", run_id)
+        return None
     log.info("validated %s: %s", run.version, "valid" if run.valid else "; ".join(run.problems))
     return run
+
+
+def _validation_store(run: ValidationRun) -> bool:
+    """Store *run*'s table if this attempt still owns it; a table the database
+    refuses is stored as a finding (not valid), or the run would stay running."""
+    mine = ValidationRun.objects.filter(pk=run.pk, status=Status.RUNNING, attempts=run.attempts)
+    run.problems, run.tests, run.runs = clean_json(run.problems), clean_json(run.tests), clean_json(run.runs)
+    fields = ("valid", "problems", "tests", "runs", "status", "finished")
+    try:
+        with transaction.atomic():
+            return mine.update(**{f: getattr(run, f) for f in fields}) == 1
+    except (OperationalError, InterfaceError):
+        raise
+    except (DatabaseError, ValueError, TypeError):
+        log.exception("validation %s: the database refused its table", run.pk)
+        run.valid, run.problems, run.tests, run.runs = False, ["the validation's table could not be stored"], [], {}
+        return mine.update(**{f: getattr(run, f) for f in fields}) == 1
 
 
 def latest_validation(version: ChallengeVersion | None) -> ValidationRun | None:
@@ -153,10 +172,10 @@ def regrade_item_execute(*, item_id: int) -> RegradeItem | None:
     submission, version = item.submission, item.regrade.version
     result = default_judge().grade(version.pack(), submission.code, seed=submission.seed)
     with transaction.atomic():
-        # locked until the commit: the sweeper cannot move it between the check and the store
+        # locked until the commit: the sweeper, or a cancel, cannot move it between the check and the store
         mine = RegradeItem.objects.select_for_update().filter(pk=item.pk, status=Status.RUNNING, attempts=item.attempts)
         if not mine.exists():
-            return None  # the sweeper handed it to another worker meanwhile
+            return None  # handed to another worker, or cancelled, meanwhile
         submission_store_result(submission=submission, result=result, version=version)
         mine.update(status=Status.DONE, new_verdict=submission.verdict, new_score=submission.score)
         _regrade_finish_if_complete(item.regrade_id)
@@ -170,25 +189,56 @@ def _regrade_finish_if_complete(regrade_id: int) -> None:
     ).update(finished=timezone.now())
 
 
+def regrade_cancel(*, regrade: Regrade, user) -> bool:
+    """Stop an unfinished regrade: items not yet regraded are never run (a
+    worker grading one now drops its result), and a new regrade may start.
+    False if it had finished already."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not Regrade.objects.filter(pk=regrade.pk, finished__isnull=True).update(finished=now, cancelled=now):
+            return False
+        stopped = regrade.items.filter(status__in=[Status.QUEUED, Status.RUNNING]).update(status=Status.CANCELLED)
+    regrade.finished = regrade.cancelled = now
+    log.info("regrade %s cancelled by %s: %d submissions not regraded", regrade.pk, user, stopped)
+    return True
+
+
+def _validations_give_up(rows: QuerySet[ValidationRun]) -> int:
+    problem = f"the validation gave up after {settings.GRADER_MAX_ATTEMPTS} attempts: each one stopped before the end"
+    return rows.update(status=Status.DONE, valid=False, problems=[problem], finished=timezone.now())
+
+
+def _regrade_items_give_up(rows: QuerySet[RegradeItem]) -> int:
+    # the submission keeps the result it had; the item says its regrade failed
+    regrades = set(rows.values_list("regrade_id", flat=True))
+    ended = rows.update(status=Status.DONE, new_verdict=Submission.Verdict.INTERNAL_ERROR, new_score=None)
+    for regrade_id in regrades:
+        _regrade_finish_if_complete(regrade_id)
+    return ended
+
+
 def studio_sweep() -> dict[str, int]:
     """Re-enqueue validations and regrade items whose worker died or whose
-    message was lost, like ``submission_sweep`` does for submissions."""
+    message was lost, or give up on them, like ``submission_sweep`` does for
+    submissions."""
     from studio.tasks import regrade_submission, validate_version
 
     now = timezone.now()
     stuck_running = now - timedelta(seconds=settings.GRADER_VALIDATION_TIME_LIMIT + 30)
     stuck_queued = now - timedelta(seconds=settings.GRADER_STUCK_QUEUED_SECONDS)
     stuck_item = now - timedelta(seconds=settings.GRADER_STUCK_RUNNING_SECONDS)
-    counts = {
-        "validations": requeue_lost(
-            ValidationRun, Q(status=Status.RUNNING, started__lt=stuck_running)
-            | Q(status=Status.QUEUED, enqueued__lt=stuck_queued), validate_version, now, limit=100,
-        ),
-        "regrade items": requeue_lost(
-            RegradeItem, Q(status=Status.RUNNING, started__lt=stuck_item)
-            | Q(status=Status.QUEUED, enqueued__lt=stuck_queued), regrade_submission, now,
-        ),
-    }  # fmt: skip
-    if any(counts.values()):
+    counts = {}
+    counts["validations"], gave_up_validations = requeue_lost(
+        ValidationRun, Q(status=Status.RUNNING, started__lt=stuck_running)
+        | Q(status=Status.QUEUED, enqueued__lt=stuck_queued), validate_version, now,
+        give_up=_validations_give_up, limit=100,
+    )  # fmt: skip
+    counts["regrade items"], gave_up_items = requeue_lost(
+        RegradeItem, Q(status=Status.RUNNING, started__lt=stuck_item)
+        | Q(status=Status.QUEUED, enqueued__lt=stuck_queued), regrade_submission, now,
+        give_up=_regrade_items_give_up,
+    )  # fmt: skip
+    counts["gave up"] = gave_up_validations + gave_up_items
+    if counts["validations"] or counts["regrade items"]:
         log.warning("sweeper re-enqueued %(validations)d validations and %(regrade items)d regrade items", counts)
     return counts

@@ -10,6 +10,7 @@ urlpatterns = [
     path("upload/", pack_views.pack_upload, name="upload"),
     path("validations/<int:pk>/", views.validation, name="validation"),
     path("regrades/<int:pk>/", views.regrade_detail, name="regrade"),
+    path("regrades/<int:pk>/cancel/", views.cancel_regrade, name="regrade_cancel"),
     path("<slug:slug>/", views.edit, name="edit"),
     path("<slug:slug>/validate/", views.validate, name="validate"),
     path("<slug:slug>/publish/", views.publish, name="publish"),

@@ -25,6 +25,7 @@ from studio.services import (
     challenge_publish,
     challenge_unpublish,
     latest_validation,
+    regrade_cancel,
     regrade_start,
     validation_request,
 )
@@ -176,7 +177,19 @@ def regrade(request: HttpRequest, slug: str) -> HttpResponse:
 def regrade_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Regrade.objects.select_related("challenge", "version", "requested_by"), pk=pk)
     template = "studio/_regrade.html" if request.htmx else "studio/regrade.html"
-    return render(request, template, {"regrade": item, "progress": regrade_progress(item)})
+    context = {"regrade": item, "progress": regrade_progress(item), "regrade_scopes": Regrade.Scope.choices}
+    return render(request, template, context)
+
+
+@instructor_required
+@require_POST
+def cancel_regrade(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Regrade, pk=pk)
+    if regrade_cancel(regrade=item, user=request.user):
+        messages.success(request, "Regrade cancelled. You can start a new one.")
+    else:
+        messages.info(request, "This regrade had finished already: nothing to cancel.")
+    return redirect("studio:regrade", pk=pk)
 
 
 @instructor_required

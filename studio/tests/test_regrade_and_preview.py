@@ -156,6 +156,90 @@ def test_learners_cannot_preview(alice_client, softmax):
     assert alice_client.post("/studio/softmax/preview/submit/", {"code": "x = 1"}).status_code == 403
 
 
+def test_a_stuck_regrade_can_be_cancelled_and_a_new_one_started(
+    graded, teacher_client, django_capture_on_commit_callbacks
+):
+    challenge, subs, first = graded
+    with django_capture_on_commit_callbacks(execute=False):  # messages lost: nothing regrades it
+        response = teacher_client.post("/studio/double/regrade/", {"scope": "latest"})
+        stuck = Regrade.objects.get()
+        RegradeItem.objects.filter(pk=stuck.items.first().pk).update(status="running", attempts=1)  # a dead worker's
+        assert teacher_client.post("/studio/double/regrade/", {"scope": "all"})["Location"] == response["Location"]
+    page = teacher_client.get(response["Location"])
+    assert f'action="/studio/regrades/{stuck.pk}/cancel/"'.encode() in page.content
+
+    response = teacher_client.post(f"/studio/regrades/{stuck.pk}/cancel/", follow=True)
+    assert response.redirect_chain == [(f"/studio/regrades/{stuck.pk}/", 302)]
+    assert b"Regrade cancelled" in response.content and b'id="regrade-cancelled"' in response.content
+    assert b'action="/studio/double/regrade/"' in response.content and b"hx-get" not in response.content
+    stuck.refresh_from_db()
+    assert stuck.cancelled is not None and stuck.finished == stuck.cancelled
+    assert set(stuck.items.values_list("status", flat=True)) == {"cancelled"}
+    assert all(regrade_item_execute(item_id=item.pk) is None for item in stuck.items.all())  # late messages
+    assert Submission.objects.get(pk=subs["alice"].pk).version.number == 1  # untouched
+    again = teacher_client.post(f"/studio/regrades/{stuck.pk}/cancel/", follow=True)
+    assert b"had finished already" in again.content
+
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        response = teacher_client.post("/studio/double/regrade/", {"scope": "latest"})
+    fresh = Regrade.objects.exclude(pk=stuck.pk).get()
+    assert response["Location"] == f"/studio/regrades/{fresh.pk}/" and len(sent) == 3
+    for item in fresh.items.all():
+        regrade_item_execute(item_id=item.pk)
+    fresh.refresh_from_db()
+    assert fresh.finished is not None and fresh.cancelled is None
+    assert Submission.objects.get(pk=subs["alice"].pk).verdict == "failed"
+
+
+def test_a_regrade_cancelled_while_an_item_grades_keeps_its_old_result(
+    graded, teacher, monkeypatch, django_capture_on_commit_callbacks
+):
+    from studio import services
+    from studio.services import regrade_cancel
+
+    challenge, subs, first = graded
+    with django_capture_on_commit_callbacks(execute=False):
+        regrade = regrade_start(challenge=challenge, scope=Regrade.Scope.LATEST, user=teacher)
+    real_judge = services.default_judge()
+
+    class CancelledMeanwhile:
+        def grade(self, *args, **kwargs):
+            assert regrade_cancel(regrade=regrade, user=teacher)
+            return real_judge.grade(*args, **kwargs)
+
+    monkeypatch.setattr(services, "default_judge", lambda: CancelledMeanwhile())
+    item = regrade.items.get(submission=subs["alice"])
+    assert regrade_item_execute(item_id=item.pk) is None
+    alice_submit = Submission.objects.get(pk=subs["alice"].pk)
+    assert (alice_submit.verdict, alice_submit.version.number) == ("passed", 1)
+    assert RegradeItem.objects.get(pk=item.pk).status == "cancelled"
+
+
+def test_only_instructors_cancel_a_regrade_and_only_by_a_form_of_the_site(
+    graded, teacher, teacher_client, alice_client, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    challenge, subs, first = graded
+    with django_capture_on_commit_callbacks(execute=False):
+        regrade = regrade_start(challenge=challenge, scope=Regrade.Scope.LATEST, user=teacher)
+    url = f"/studio/regrades/{regrade.pk}/cancel/"
+    assert alice_client.post(url).status_code == 403
+    anonymous = Client().post(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    assert teacher_client.get(url).status_code == 405
+    forged = Client(enforce_csrf_checks=True)
+    forged.force_login(teacher)
+    assert forged.post(url).status_code == 403  # no CSRF token
+    regrade.refresh_from_db()
+    assert regrade.finished is None and regrade.cancelled is None
+    page = forged.get(f"/studio/regrades/{regrade.pk}/")
+    token = page.context["csrf_token"]
+    assert forged.post(url, {"csrfmiddlewaretoken": str(token)}).status_code == 302
+    regrade.refresh_from_db()
+    assert regrade.cancelled is not None
+
+
 def test_hostile_output_in_a_regrade_is_stored_and_the_regrade_finishes(
     graded, teacher, teacher_client, django_user_model, django_capture_on_commit_callbacks
 ):

@@ -1,15 +1,17 @@
-"""What crosses from the learner's process is stored whatever it holds: a
-grading is never left running, re-graded forever, with the learner refused
-every later Run and Submit."""
+"""What crosses from the learner's process is stored whatever it holds, and a
+grading that cannot end ends anyway: never left running, re-graded forever,
+with the learner refused every later Run and Submit."""
 
 import json
 import logging
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from grader.models import Submission
-from grader.services import clean_text, submission_create, submission_grade
+from grader.services import clean_text, submission_create, submission_grade, submission_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,41 @@ def test_a_result_the_database_refuses_ends_as_an_internal_error(
     assert "the database refused its result" in caplog.text and "IntegrityError" in caplog.text
     assert alice_client.get(f"/submissions/{submission.pk}/").status_code == 200
     submission_create(user=alice, challenge=softmax, code="x = 1\n", kind="run")  # not refused with 409
+
+
+def test_the_sweeper_gives_up_on_a_grading_claimed_too_often(alice, bob, softmax, settings, caplog):
+    settings.GRADER_MAX_ATTEMPTS = 3
+    long_ago = timezone.now() - timedelta(hours=1)
+    spent = submission_create(user=alice, challenge=softmax, code="spent = 1\n", kind="submit")
+    again = submission_create(user=bob, challenge=softmax, code="again = 1\n", kind="submit")
+    Submission.objects.filter(pk=spent.pk).update(status="running", started=long_ago, attempts=3)
+    Submission.objects.filter(pk=again.pk).update(status="running", started=long_ago, attempts=2)
+
+    with caplog.at_level(logging.ERROR, logger="grader.services"):
+        assert submission_sweep() == {"running": 1, "queued": 0, "gave up": 1}
+    spent.refresh_from_db()
+    assert (spent.status, spent.verdict, spent.attempts) == ("done", "internal_error", 3)
+    assert "gave up after 3 attempts" in spent.error and spent.finished is not None
+    assert f"gave up on submission {spent.pk} after 3 attempts" in caplog.text
+    assert Submission.objects.get(pk=again.pk).status == "queued"  # its third attempt still to come
+    assert submission_sweep() == {"running": 0, "queued": 0, "gave up": 0}
+    submission_create(user=alice, challenge=softmax, code="x = 1\n", kind="run")  # alice may grade again
+
+
+def test_a_grading_given_up_meanwhile_keeps_the_give_up(alice, softmax, monkeypatch, settings):
+    from grader import services
+
+    settings.GRADER_STUCK_RUNNING_SECONDS = 0
+    submission = submission_create(user=alice, challenge=softmax, code=softmax.current_version.solution, kind="run")
+    Submission.objects.filter(pk=submission.pk).update(attempts=2)
+    real_judge = services.default_judge()
+
+    class GivenUpMeanwhile:
+        def grade(self, *args, **kwargs):
+            assert submission_sweep()["gave up"] == 1  # this third attempt took too long
+            return real_judge.grade(*args, **kwargs)
+
+    monkeypatch.setattr(services, "default_judge", lambda: GivenUpMeanwhile())
+    assert submission_grade(submission_id=submission.pk) is None
+    submission.refresh_from_db()
+    assert (submission.status, submission.verdict) == ("done", "internal_error")

@@ -57,10 +57,10 @@ def test_the_sweeper_requeues_lost_and_stuck_submissions_only(alice, bob, softma
     Submission.objects.filter(pk=stuck.pk).update(status="running", started=long_ago, attempts=1)
 
     with django_capture_on_commit_callbacks() as sent:
-        assert submission_sweep() == {"running": 1, "queued": 1}
+        assert submission_sweep() == {"running": 1, "queued": 1, "gave up": 0}
     assert len(sent) == 2  # a message for each, once committed
     assert set(Submission.objects.filter(status="queued").values_list("pk", flat=True)) == {lost.pk, stuck.pk}
-    assert submission_sweep() == {"running": 0, "queued": 0}  # a second sweep finds nothing
+    assert submission_sweep() == {"running": 0, "queued": 0, "gave up": 0}  # a second sweep finds nothing
 
     # the re-queued submission is graded once, as the new attempt
     submission_grade(submission_id=stuck.pk)
