@@ -12,8 +12,9 @@ import asyncio
 import re
 import secrets
 import time
-import urllib.parse
 from dataclasses import dataclass, field
+
+import aiohttp
 
 POLL_SECONDS = 0.15  # the result fragment's first hx-trigger delay; later ones say their own
 _POLL_DELAY = re.compile(r'hx-trigger="load delay:(\d+)ms"')
@@ -22,87 +23,36 @@ _POLL_DELAY = re.compile(r'hx-trigger="load delay:(\d+)ms"')
 # --- the learner side: browsers, as asyncio tasks (one thread can drive hundreds) ---
 
 
-class Connection:
-    """One keep-alive HTTP/1.1 connection, as a browser keeps one per site."""
-
-    def __init__(self, address: tuple[str, int]) -> None:
-        self.address = address
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
-
-    async def request(self, method: str, path: str, headers: dict, body: bytes = b"") -> tuple[int, str]:
-        for attempt in (1, 2):
-            reused = self.writer is not None
-            if not reused:
-                self.reader, self.writer = await asyncio.open_connection(*self.address)
-            try:
-                return await asyncio.wait_for(self._exchange(method, path, headers, body), 60)
-            except (ConnectionError, asyncio.IncompleteReadError):
-                self.close()
-                # a kept-alive connection the server had closed: a GET may go again, a POST never
-                if attempt == 2 or not reused or method != "GET":
-                    raise
-        raise AssertionError("unreachable")
-
-    async def _exchange(self, method: str, path: str, headers: dict, body: bytes) -> tuple[int, str]:
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.address[0]}:{self.address[1]}"]
-        lines += [f"{k}: {v}" for k, v in headers.items()]
-        lines.append(f"Content-Length: {len(body)}")
-        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-        await self.writer.drain()
-        status_line = await self.reader.readline()
-        if not status_line:
-            raise ConnectionResetError("closed by the server")
-        status = int(status_line.split()[1])
-        length, chunked, close = None, False, status_line.startswith(b"HTTP/1.0")
-        while (line := await self.reader.readline()) not in (b"\r\n", b""):
-            name, _, value = line.decode("latin-1").partition(":")
-            name, value = name.strip().lower(), value.strip().lower()
-            if name == "content-length":
-                length = int(value)
-            elif name == "transfer-encoding":
-                chunked = "chunked" in value
-            elif name == "connection":
-                close = value == "close"
-        if chunked:
-            data = b""
-            while size := int((await self.reader.readline()).split(b";")[0], 16):
-                data += await self.reader.readexactly(size + 2)
-                data = data[:-2]
-            await self.reader.readline()
-        elif length is not None:
-            data = await self.reader.readexactly(length)
-        else:
-            data, close = await self.reader.read(), True
-        if close:
-            self.close()
-        return status, data.decode()
-
-
 class Learner:
-    """A logged-in learner's browser: a session cookie, a CSRF token, one connection."""
+    """A logged-in learner's browser: a session cookie, a CSRF token, one
+    keep-alive connection, as a browser keeps one per site."""
 
     def __init__(self, address: tuple[str, int], session_key: str) -> None:
-        self.conn = Connection(address)
         token = secrets.token_hex(16)  # 32 letters and digits: a CSRF secret Django takes as it is
-        self.headers = {"Cookie": f"sessionid={session_key}; csrftoken={token}", "X-CSRFToken": token}
+        self.http = aiohttp.ClientSession(
+            f"http://{address[0]}:{address[1]}",
+            connector=aiohttp.TCPConnector(limit=1),
+            # the cookies as set here, whatever the answers set: every request the same
+            cookie_jar=aiohttp.DummyCookieJar(),
+            headers={"Cookie": f"sessionid={session_key}; csrftoken={token}", "X-CSRFToken": token},
+            timeout=aiohttp.ClientTimeout(total=60),
+        )
         self.polls = 0
 
+    async def close(self) -> None:
+        await self.http.close()
+
     async def get(self, path: str, htmx: bool = False) -> tuple[int, str]:
-        headers = {**self.headers, "HX-Request": "true"} if htmx else self.headers
-        return await self.conn.request("GET", path, headers)
+        # aiohttp sends a GET again, once, on a kept-alive connection the server had closed; a POST never
+        async with self.http.get(path, headers={"HX-Request": "true"} if htmx else None) as response:
+            return response.status, (await response.read()).decode()
 
     async def submit(self, slug: str, code: str) -> tuple[int, float]:
         """POST a Submit as the editor does (htmx); the new submission's id, and
         the seconds its result fragment asks htmx to wait before the first poll."""
-        headers = {**self.headers, "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"}
-        body = urllib.parse.urlencode({"code": code}).encode()
-        status, text = await self.conn.request("POST", f"/challenges/{slug}/submit/", headers, body)
+        async with self.http.post(f"/challenges/{slug}/submit/", data={"code": code},
+                                  headers={"HX-Request": "true"}) as response:  # fmt: skip
+            status, text = response.status, (await response.read()).decode()
         start = text.find('data-submission="')
         if status != 200 or start < 0:
             raise RuntimeError(f"Submit to {slug} answered {status}: {text[:300]}")
@@ -193,7 +143,7 @@ async def _drive(address, sessions, plans, seconds, poll, stop_after, page, page
         except Exception as exc:  # noqa: BLE001  (reported: the caller decides)
             out.errors.append(f"{type(exc).__name__}: {exc}")
         finally:
-            browser.conn.close()
+            await browser.close()
 
     async def reader(session: str) -> None:
         browser = Learner(address, session)
@@ -201,12 +151,12 @@ async def _drive(address, sessions, plans, seconds, poll, stop_after, page, page
             t0 = time.monotonic()
             try:
                 status, _ = await browser.get(page)
-            except (TimeoutError, OSError, asyncio.IncompleteReadError):
+            except (TimeoutError, aiohttp.ClientError):
                 status = 0
             out.pages.append((status, time.monotonic() - t0))
             if page_pause:
                 await asyncio.sleep(page_pause)  # a reader's pace
-        browser.conn.close()
+        await browser.close()
 
     readers = [asyncio.create_task(reader(sessions[i % len(sessions)])) for i in range(page_clients if page else 0)]
     await asyncio.gather(*(learner(s, p) for s, p in zip(sessions, plans, strict=True)))
