@@ -89,6 +89,9 @@ class ColdStartJudge:
             return _result(pack, {"passed": 0, "total": 1}, seed, t0, error=child.stderr[-2000:])
         return _result(pack, json.loads(child.stdout), seed, t0)
 
+    def close(self) -> None:
+        pass
+
 
 class UnsandboxedJudge:
     """Grades in the worker's own process, with no isolation at all: what the
@@ -101,6 +104,9 @@ class UnsandboxedJudge:
         t0 = time.perf_counter()
         return _result(pack, grade_counts(pack, code, seed), seed, t0)
 
+    def close(self) -> None:
+        pass
+
 
 JUDGES = {"baseline": ColdStartJudge, "unsandboxed": UnsandboxedJudge}
 
@@ -111,10 +117,9 @@ def _bench_worker(kind: str, celery_args: list[str]) -> None:
     import django
 
     django.setup()
-    from grader import services
+    from grader.engine import judge
 
-    judge = JUDGES[kind]()
-    services.default_judge = lambda: judge  # the pool's processes are forked from here
+    judge.use_judges(lambda slot: JUDGES[kind]())  # the pool's processes are forked from here
     from config.celery import app
 
     app.worker_main(["worker", *celery_args])

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeVersion
 from grader.engine.judge import default_judge
-from grader.engine.results import GradingResult
+from grader.engine.results import GradingResult, cut
 from grader.engine.results import Status as TestStatus
 from grader.models import Draft, Submission, WorkerHeartbeat
 
@@ -205,8 +205,7 @@ def clean_text(value, limit: int = TEXT_CHARS) -> str:
     surrogates replaced with U+FFFD (UTF-8 cannot encode them)."""
     if not isinstance(value, str):
         value = "" if value is None else str(value)
-    if len(value) > limit:
-        value = value[:limit] + " (cut)"
+    value = cut(value, limit)
     if "\x00" in value:
         value = value.replace("\x00", "")
     try:

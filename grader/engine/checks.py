@@ -23,6 +23,7 @@ __all__ = [
     "assert_shape",
     "assert_speed",
     "current_metrics",
+    "same_result",
 ]
 
 # The judge sets a dict here around each test; assert_speed records its ratio
@@ -225,12 +226,37 @@ def _fmt_seconds(s: float) -> str:
     return f"{s:.3g} s" if s >= 1 else f"{s * 1e3:.3g} ms"
 
 
+def same_result(actual: Any, expected: Any, name: str = "result") -> None:
+    """assert_speed's default check of what it timed: numbers and arrays close
+    (as ``np.allclose`` by default), tuples and lists item by item, nothing
+    asked of a function that returns None (it works in place)."""
+    if expected is None:
+        return
+    if isinstance(expected, tuple | list):
+        if not isinstance(actual, tuple | list) or len(actual) != len(expected):
+            raise AssertionError(f"{name} should be a {type(expected).__name__} of {len(expected)}, "
+                                 f"got {_type_name(actual)}")  # fmt: skip
+        for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
+            same_result(a, e, f"{name}[{i}]")
+        return
+    if isinstance(expected, np.ndarray) or _is_number(expected):
+        assert_allclose(actual, expected, rtol=1e-5, atol=1e-8, name=name)
+        return
+    try:
+        same = type(actual) is type(expected) and bool(actual == expected)
+    except Exception:  # noqa: BLE001  (the learner's value may compare in any way)
+        same = False
+    if not same:
+        raise AssertionError(f"{name} is not what the reference returned (got {_type_name(actual)})")
+
+
 def assert_speed(
     learner_fn: Any,
     reference_fn: Callable[..., Any],
     *args: Any,
     max_ratio: float = 10.0,
     repeat: int = 3,
+    check: Callable[[Any, Any], None] = same_result,
     **kwargs: Any,
 ) -> Any:
     """Check the learner's function is at most ``max_ratio`` times slower.
@@ -242,7 +268,12 @@ def assert_speed(
     learner's best run, or half its first run if that is more: the first call
     in a fresh process pays for cold caches and page faults (2x covers that),
     and a learner caching results between calls still pays for the first.
-    Returns the learner's last value.
+
+    Every value timed is checked against the reference's with *check*
+    (``check(actual, expected)``, raising AssertionError; ``same_result`` by
+    default): a fast wrong answer on the large input must not pass. A pack
+    whose function returns more than the test checks (a free-form cache)
+    passes a check of its own. Returns the learner's last value.
     """
     ref_times = []
     for _ in range(repeat):
@@ -250,13 +281,19 @@ def assert_speed(
         # change the next run's input; copying is outside the timing.
         a, kw = copy.deepcopy(args), copy.deepcopy(kwargs)
         start = time.thread_time()
-        reference_fn(*a, **kw)
+        expected = reference_fn(*a, **kw)
         ref_times.append(time.thread_time() - start)
     ref_min = max(min(ref_times), 1e-9)
 
     times: list[float] = []
     for _ in range(repeat):
         value, seconds = learner_fn.timed(*args, **kwargs)
+        try:
+            check(value, expected)
+        except AssertionError as exc:
+            raise AssertionError(
+                f"the speed test's result on {_describe_inputs(args, kwargs)} is wrong: {exc}"
+            ) from None
         times.append(float(seconds))
         if min(times) > _HOPELESS * max_ratio * ref_min:
             break

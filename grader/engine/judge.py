@@ -12,10 +12,11 @@ import logging
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from grader.engine import checks
 from grader.engine.pack import Pack, Suite, load_suite
-from grader.engine.results import GradingResult, Status, TestResult, Verdict
+from grader.engine.results import GradingResult, Status, TestResult, Verdict, cut
 from grader.engine.sandbox.client import (
     BadReply,
     LearnerDied,
@@ -26,6 +27,7 @@ from grader.engine.sandbox.client import (
     SandboxError,
 )
 from grader.engine.sandbox.hardening import tune_malloc
+from grader.engine.sandbox.messages import Call, Load, Raised, Reply, ReplyError, loaded_names
 from grader.engine.sandbox.protocol import ProtocolError
 
 log = logging.getLogger(__name__)
@@ -37,15 +39,21 @@ HIDDEN_NOT_RUN = "not run"
 class LearnerError(Exception):
     """The learner's code raised; carries its traceback (learner frames only)."""
 
-    def __init__(self, info: dict) -> None:
-        self.type = str(info.get("type", "Exception"))
-        self.line = info.get("line") if type(info.get("line")) is int else None
-        self.traceback = str(info.get("traceback") or f"{self.type}: {info.get('message', '')}")
+    def __init__(self, raised: Raised) -> None:
+        self.type = raised.type[:200]
+        self.line = raised.line
+        self.traceback = raised.traceback or f"{self.type}: {raised.message}"
         super().__init__(self.traceback)
 
 
 class BadValue(Exception):
-    """The learner returned (or the sandbox sent) something that may not cross."""
+    """The learner's function returned something that may not cross."""
+
+
+class Interference(Exception):
+    """The learner process broke the protocol: a malformed reply, or one sent
+    out of turn. Its code can write to the reply pipe, so it is the learner's
+    doing (an error verdict), never the grader's."""
 
 
 class _Session:
@@ -59,31 +67,33 @@ class _Session:
         self.pristine = False  # no call since the module was executed
         self.names: list[str] = []
 
-    def _request(self, message: dict) -> dict:
+    def _request(self, request: Load | Call, timed: bool = False) -> object:
+        """The body of the reply to *request*, if it is OK; raises for the rest
+        (ProtocolError if the request itself may not cross)."""
         try:
-            reply = self.proc.request(message, self.deadline, self.output)
+            kind, body = self.proc.request(request, self.deadline, self.output, timed=timed)
         except BadReply as exc:
             self.kill()
-            raise BadValue(f"the sandbox sent an unreadable reply ({exc})") from exc
-        if type(reply) is not dict:
-            self.kill()
-            raise BadValue("the sandbox sent an unreadable reply")
-        if "bad_request" in reply:  # we never send a reference it lacks: its kept arrays were tampered with
-            self.kill()
-            raise BadValue(f"the sandbox could not read the request ({reply['bad_request']})")
-        if "raised" in reply:
-            raise LearnerError(reply["raised"] if type(reply["raised"]) is dict else {})
-        if "bad_value" in reply:
-            raise BadValue(f"the function returned a value that cannot be checked: {reply['bad_value']}")
-        return reply
+            raise Interference(str(exc)) from exc
+        if kind == Reply.OK:
+            return body
+        if kind == Reply.RAISED:
+            raise LearnerError(body)
+        if kind == Reply.BAD_VALUE:
+            raise BadValue(f"the function returned a value that cannot be checked: {body}")
+        self.kill()  # BAD_REQUEST: we never send a reference it lacks, so its kept arrays were tampered with
+        raise Interference(f"the learner process could not read the request ({body})")
 
     def _ensure_process(self) -> None:
         if self.proc is None:
             limits = self.pack.limits
             self.proc = self.sandbox.spawn(memory_mb=limits.memory_mb, cpu_seconds=limits.time_total)
             # compiled once and executed: in one round trip
-            names = self._request({"op": "load", "code": self.code}).get("ok")
-            self.names = names if type(names) is list else []
+            try:
+                self.names = loaded_names(self._request(Load(self.code)))
+            except ReplyError as exc:
+                self.kill()
+                raise Interference(str(exc)) from exc
             self.fresh_pending, self.pristine = False, True
 
     def load(self) -> list[str]:
@@ -96,29 +106,28 @@ class _Session:
         the module again, unless no call has run since it was executed."""
         self.fresh_pending = not self.pristine
 
-    def call(self, name: str, args: tuple, kwargs: dict) -> object:
+    def call(self, name: str, args: tuple, kwargs: dict, timed: bool = False) -> object:
         self._ensure_process()
-        message = {"op": "call", "name": name, "args": list(args), "kwargs": kwargs, "fresh": self.fresh_pending}
+        request = Call(name, list(args), kwargs, self.fresh_pending)
         self.fresh_pending = self.pristine = False
         try:
-            return self._request(message).get("ok")
+            return self._request(request, timed)
         except ProtocolError as exc:  # the test passed arguments that may not cross: the author's bug
             raise TypeError(f"argument to {name}() cannot be sent to the sandbox: {exc}") from exc
 
     def timed_call(self, name: str, args: tuple, kwargs: dict) -> tuple[object, float]:
         """A call, and the learner process's CPU time for it, less its share of
-        carrying the data, estimated by what carrying it cost the judge: encoding
-        the arguments mirrors their decoding there (comparing a kept array's
-        bytes, copying it there), decoding the reply its encoding. Only timed
-        calls read the clocks: four system calls that every call of a 100-step
-        loop would pay otherwise, for a figure nobody reads."""
+        carrying the arguments, estimated by what encoding them cost the judge
+        (their decoding there mirrors it: comparing a kept array's bytes,
+        copying it in). Returning the value is the learner's own cost: its
+        size is the learner's choice, and a reply padded to be slow to decode
+        must not buy time. Only timed calls read the clocks: system calls that
+        every call of a 100-step loop would pay otherwise, for nothing."""
         self._ensure_process()
         proc = self.proc
-        before, judge_before = proc.cpu_seconds(), time.thread_time()
-        value = self.call(name, args, kwargs)
-        spent = proc.cpu_seconds() - before
-        carrying = time.thread_time() - judge_before
-        return value, max(spent - carrying, 0.0)
+        before = proc.cpu_seconds()
+        value = self.call(name, args, kwargs, timed=True)
+        return value, max(proc.cpu_seconds() - before - proc.encoding_seconds, 0.0)
 
     def kill(self) -> None:
         """End the current learner process without waiting for its teardown."""
@@ -233,7 +242,7 @@ class Judge:
         try:
             names = session.load()
         except LearnerError as exc:
-            result.verdict, result.error, result.error_line = Verdict.ERROR, exc.traceback, exc.line
+            result.verdict, result.error, result.error_line = Verdict.ERROR, cut(exc.traceback), exc.line
             if exc.type == "MemoryError":
                 result.verdict = Verdict.MEMORY_LIMIT
             skip_all("not run: your code did not load")
@@ -248,6 +257,10 @@ class Judge:
             session.kill()
             result.verdict, result.error = Verdict.ERROR, f"Your code did not load: {exc}."
             skip_all("not run: your code did not load")
+            return
+        except Interference as exc:
+            result.verdict, result.error = Verdict.ERROR, cut(f"Your code interfered with the grader: {exc}.")
+            skip_all("not run: your code interfered with the grader")
             return
         missing = [f for f in pack.functions if f not in names]
         if missing:
@@ -274,11 +287,13 @@ class Judge:
                 continue
             limit = test.spec.timeout or limits.time_per_test
             session.deadline = min(total_deadline, now + limit)
+            session.output.hidden = hidden  # what a hidden test's inputs make the code print stays unseen
             status, message, metrics = self._run_test(test, suite, proxy, session, result.seed, limit, flags)
             result.tests.append(
-                TestResult(test.name, status, message, hidden, test.spec.weight,
+                TestResult(test.name, status, cut(message), hidden, test.spec.weight,
                            round((time.monotonic() - now) * 1000, 2), metrics)
             )  # fmt: skip
+        session.output.hidden = False
         total = sum(t.weight for t in result.tests)
         passed = sum(t.weight for t in result.tests if t.status == Status.PASSED)
         result.score = round(passed / total, 6) if total else 0.0
@@ -300,6 +315,9 @@ class Judge:
             return Status.ERROR, exc.traceback, metrics
         except BadValue as exc:
             return Status.FAILED, str(exc), metrics
+        except Interference as exc:
+            flags.add("error")
+            return Status.ERROR, f"your code interfered with the grader: {exc}", metrics
         except LearnerTimeout:
             session.kill()
             return Status.TIMEOUT, f"took longer than {limit:g} s", metrics
@@ -321,11 +339,18 @@ class Judge:
 _default: Judge | None = None
 
 
+def _sandboxed(slot: int | None) -> Judge:
+    return Judge(Sandbox(slot=slot))
+
+
+_make: Callable[[int | None], Judge] = _sandboxed
+
+
 def default_judge() -> Judge:
     """The judge of this process, created on first use (after any fork)."""
     global _default
     if _default is None:
-        _default = Judge()
+        _default = _make(None)
     return _default
 
 
@@ -334,4 +359,12 @@ def configure_default(*, slot: int) -> None:
     global _default
     if _default is not None:
         _default.close()
-    _default = Judge(Sandbox(slot=slot))
+    _default = _make(slot)
+
+
+def use_judges(make: Callable[[int | None], Judge]) -> None:
+    """Have this process, and those forked from it later, grade with
+    ``make(slot)``'s judges: the seam bench/throughput.py's baseline workers
+    grade through (a judge without a sandbox). Nothing in the product calls it."""
+    global _make, _default
+    _make, _default = make, None

@@ -25,6 +25,7 @@ from grader.engine.checks import (  # noqa: F401  (re-exported for authors)
     assert_scalar,
     assert_shape,
     assert_speed,
+    same_result,
 )
 
 FIXTURES = frozenset({"learner", "reference", "rng"})

@@ -13,21 +13,27 @@ import json
 import logging
 import math
 import os
+import secrets
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.engine.sandbox import hardening, protocol
+from grader.engine.sandbox.messages import Call, Load, ReplyError, read_reply
+from grader.engine.sandbox.zygote import SCRATCH_PREFIX, scratch_prefix
 
 log = logging.getLogger(__name__)
 
 ROOT = str(Path(__file__).resolve().parents[3])
 OUTPUT_CAP = 1 << 20  # bytes of learner output kept per grading
+HIDDEN_OUTPUT = "[output from hidden tests is not shown]"
 KEPT_BYTES = 32 * 2**20  # large arguments a learner process keeps, so as not to be sent again
 UID_BASE = int(os.environ.get("GRADER_SANDBOX_UID_BASE", "64000"))
 # Kept in the zygote's otherwise empty environment: one BLAS thread keeps
@@ -73,13 +79,20 @@ class LearnerDied(Exception):
 
 @dataclass
 class Output:
-    """Learner output across a grading, capped."""
+    """Learner output across a grading, capped. What is printed while *hidden*
+    (a hidden test runs) is not kept: it could show that test's inputs. All
+    of a call's output is read before its reply is returned (request)."""
 
     chunks: list[bytes] = field(default_factory=list)
     kept: int = 0
     dropped: int = 0
+    hidden: bool = False
+    withheld: int = 0  # bytes printed during hidden tests
 
     def add(self, data: bytes) -> None:
+        if self.hidden:
+            self.withheld += len(data)
+            return
         room = OUTPUT_CAP - self.kept
         if room > 0:
             self.chunks.append(data[:room])
@@ -90,6 +103,8 @@ class Output:
         text = b"".join(self.chunks).decode("utf-8", errors="replace")
         if self.dropped:
             text += f"\n[output truncated: {self.dropped} more bytes]"
+        if self.withheld:
+            text += ("\n" if text and not text.endswith("\n") else "") + HIDDEN_OUTPUT
         return text
 
 
@@ -105,6 +120,27 @@ def describe_status(status: int) -> str:
     return f"the process exited with status {os.WEXITSTATUS(status)}"
 
 
+@dataclass(frozen=True)
+class _Limits:
+    memory_mb: int
+    cpu_seconds: int  # RLIMIT_CPU's soft limit: whole seconds
+
+
+@dataclass(frozen=True)
+class _Requested:
+    """A learner process asked of the zygote: our ends of its pipes, before
+    its pid is read."""
+
+    limits: _Limits
+    req_w: int  # its requests, written here
+    rep_r: int  # its replies, read here
+    out_r: int  # its stdout and stderr, read here
+
+    def close(self) -> None:
+        for fd in (self.req_w, self.rep_r, self.out_r):
+            os.close(fd)
+
+
 class Sandbox:
     """One zygote per judge process; forks learner processes on demand."""
 
@@ -115,7 +151,7 @@ class Sandbox:
         self._exits: dict[int, int] = {}  # wait status of ended learner processes, by pid
         self._unwanted: set[int] = set()
         self._pids: list[int] = []  # announced by the zygote, not yet claimed; in request order
-        self._spare: tuple | None = None  # a learner process requested ahead of need
+        self._spare: _Requested | None = None  # a learner process requested ahead of need
         self._cpu: int | None = None  # while a grading runs on one CPU (on_one_cpu)
         self._allowed: set[int] = set()  # and the CPUs this process may use otherwise
         self.layers: dict = {}
@@ -160,9 +196,11 @@ class Sandbox:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = dict(_ZYGOTE_ENV, **{k: os.environ[k] for k in _ENV_KEEP if k in os.environ})
         uid = UID_BASE + self.slot  # used only by a zygote running as root
+        tmp = tempfile.gettempdir()
+        remove_scratch_of_ended_zygotes(tmp)
         code = (
             f"import sys; sys.path.insert(0, {ROOT!r}); from grader.engine.sandbox.zygote import main; "
-            f"main({theirs.fileno()}, {uid})"
+            f"main({theirs.fileno()}, {uid}, {tmp!r})"
         )
         self._proc = subprocess.Popen(
             [sys.executable, "-E", "-s", "-c", code],
@@ -197,9 +235,9 @@ class Sandbox:
     def spawn(self, *, memory_mb: int, cpu_seconds: float) -> LearnerProcess:
         """A learner process with these limits: the spare one if it fits, else a new one."""
         self.start()
-        limits = (memory_mb, math.ceil(cpu_seconds) + 1)
+        limits = _Limits(memory_mb, math.ceil(cpu_seconds) + 1)
         spare, self._spare = self._spare, None
-        if spare is not None and spare[0] != limits:
+        if spare is not None and spare.limits != limits:
             self._claim(spare).end(wait=False)
             spare = None
         proc = self._claim(spare or self._request_process(limits))
@@ -211,11 +249,10 @@ class Sandbox:
         """Have a spare learner process fork and harden itself now, between
         gradings, so the next grading with these limits need not wait for it."""
         if self._spare is None and self._sock is not None:
-            self._spare = self._request_process((memory_mb, math.ceil(cpu_seconds) + 1))
+            self._spare = self._request_process(_Limits(memory_mb, math.ceil(cpu_seconds) + 1))
 
-    def _request_process(self, limits: tuple[int, int]) -> tuple:
+    def _request_process(self, limits: _Limits) -> _Requested:
         """Ask the zygote for a learner process; its pid is read later, by _claim."""
-        memory_mb, cpu_seconds = limits
         pipes = [os.pipe() for _ in range(3)]
         (req_r, req_w), (rep_r, rep_w), (out_r, out_w) = pipes
         for fd in (req_w, rep_w):  # arrays cross in fewer wake-ups with 1 MiB pipes
@@ -223,7 +260,7 @@ class Sandbox:
                 fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
             except OSError:  # above the system's pipe-max-size: the default still works
                 pass
-        request = {"memory_bytes": memory_mb * 2**20, "cpu_seconds": cpu_seconds}
+        request = {"memory_bytes": limits.memory_mb * 2**20, "cpu_seconds": limits.cpu_seconds}
         try:
             socket.send_fds(self._sock, [json.dumps(request).encode()], [req_r, rep_w, out_w])
         except OSError as exc:
@@ -234,18 +271,17 @@ class Sandbox:
         finally:
             for fd in (req_r, rep_w, out_w):
                 os.close(fd)
-        return limits, req_w, rep_r, out_r
+        return _Requested(limits, req_w, rep_r, out_r)
 
-    def _claim(self, requested: tuple) -> LearnerProcess:
-        (memory_mb, _), req_w, rep_r, out_r = requested
+    def _claim(self, requested: _Requested) -> LearnerProcess:
         try:
             if not self._pids:
                 self._receive(lambda m: "pid" in m)
         except SandboxError:
-            for fd in (req_w, rep_r, out_r):
-                os.close(fd)
+            requested.close()
             raise
-        return LearnerProcess(self, self._pids.pop(0), req_w, rep_r, out_r, memory_mb)
+        r = requested
+        return LearnerProcess(self, self._pids.pop(0), r.req_w, r.rep_r, r.out_r, r.limits.memory_mb)
 
     def _receive(self, wanted) -> dict:
         """Read zygote messages until one is *wanted*; exit reports and pids are kept."""
@@ -282,8 +318,7 @@ class Sandbox:
 
     def close(self) -> None:
         if self._spare is not None:
-            for fd in self._spare[1:]:
-                os.close(fd)
+            self._spare.close()
             self._spare = None
         if self._sock is not None:
             self._sock.close()
@@ -291,10 +326,36 @@ class Sandbox:
         if self._proc is not None:
             self._proc.kill()
             self._proc.wait()
+            _remove_scratch(tempfile.gettempdir(), self._proc.pid)
             self._proc = None
         self._exits.clear()
         self._unwanted.clear()
         self._pids.clear()
+
+
+def _remove_scratch(tmp: str, zygote_pid: int) -> None:
+    for path in Path(tmp).glob(scratch_prefix(zygote_pid) + "*"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_scratch_of_ended_zygotes(tmp: str) -> None:
+    """Remove the scratch directories of zygotes that no longer run: a zygote
+    removes its own as it ends, and a judge its zygote's once killed, but a
+    worker killed outright leaves one behind (for the next judge to find)."""
+    for path in Path(tmp).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = path.name.split("-")[1]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def _pin(pid: int, cpus: set[int]) -> bool:
@@ -326,56 +387,79 @@ class LearnerProcess:
         self.sent = protocol.SentArrays(max_bytes=min(KEPT_BYTES, memory_mb * 2**20 // 8))
         self.status: int | None = None
         self.closed = False
+        self.encoding_seconds = 0.0  # of the last timed request
 
-    def request(self, message: dict, deadline: float, output: Output) -> object:
-        """Send one request and wait for its reply until *deadline* (monotonic).
-        The reply is read as it arrives, into a reused buffer; its prefix is
-        checked against the limits before the rest is read (protocol.Receiver)."""
+    def request(self, request: Load | Call, deadline: float, output: Output, timed: bool = False) -> tuple:
+        """Send *request* and wait until *deadline* (monotonic) for its reply:
+        its (kind, body) (messages.read_reply). It is read as it arrives, into
+        a reused buffer, its prefix checked against the limits before the rest
+        is read (protocol.Receiver). With *timed*, what encoding the request
+        cost this thread is kept in ``encoding_seconds``."""
         if self.closed:
             raise LearnerDied("the process had already ended")
-        parts = protocol.encode_parts(message, sent=self.sent)
-        try:  # most requests fit in the pipe at once: one writev
-            parts = protocol.write_parts(self.req_w, parts)
-        except BrokenPipeError:
-            parts = []
-        if parts:
+        id = secrets.randbits(62)  # unguessable: a reply written ahead of its request cannot name it
+        if timed:
+            start = time.thread_time()
+            parts = protocol.encode_parts(request.wire(id), sent=self.sent)
+            self.encoding_seconds = time.thread_time() - start
+        else:
+            parts = protocol.encode_parts(request.wire(id), sent=self.sent)
+        reply = self._exchange(parts, deadline, output)
+        try:
+            return read_reply(reply, id)
+        except ReplyError as exc:
+            raise BadReply(str(exc)) from exc
+
+    def _exchange(self, parts: list, deadline: float, output: Output) -> object:
+        unsent = self._write(parts)  # most requests fit in the pipe at once: one writev
+        if unsent:
             self._poll.register(self.req_w, select.POLLOUT)
-        receiver, rep_r, out_r = self._receiver, self.rep_r, self.out_r
-        receiver.reset()
-        readinto = self._readinto
+        self._receiver.reset()
         try:
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise LearnerTimeout
                 for fd, _ in self._poll.poll(remaining * 1000):
-                    if fd == rep_r:
-                        try:
-                            value = receiver.feed(readinto)
-                        except (EOFError, protocol.Truncated):  # the pipe closed: it died, maybe mid-reply
-                            self._drain(output)
-                            raise LearnerDied(self.end(), self.status) from None
-                        except protocol.ProtocolError as exc:
-                            raise BadReply(str(exc)) from exc
+                    if fd == self.rep_r:
+                        value = self._read_reply(output)
                         if value is not protocol.MORE:
-                            self._drain(output)
                             return value
-                    elif fd == out_r:
-                        chunk = os.read(fd, 1 << 16)
-                        if chunk:
-                            output.add(chunk)
-                        else:
-                            self._poll.unregister(fd)
+                    elif fd == self.out_r:
+                        self._read_output(output)
                     else:
-                        try:
-                            parts = protocol.write_parts(fd, parts)
-                        except BrokenPipeError:
-                            parts = []
-                        if not parts:
+                        unsent = self._write(unsent)
+                        if not unsent:
                             self._poll.unregister(fd)
         finally:
-            if parts and not self.closed:
+            if unsent and not self.closed:
                 self._poll.unregister(self.req_w)
+
+    def _write(self, parts: list) -> list:
+        """What is left of *parts* once the pipe is full; a dead reader takes nothing more."""
+        try:
+            return protocol.write_parts(self.req_w, parts)
+        except BrokenPipeError:
+            return []
+
+    def _read_reply(self, output: Output) -> object:
+        try:
+            value = self._receiver.feed(self._readinto)
+        except (EOFError, protocol.Truncated):  # the pipe closed: it died, maybe mid-reply
+            self._drain(output)
+            raise LearnerDied(self.end(), self.status) from None
+        except protocol.ProtocolError as exc:
+            raise BadReply(str(exc)) from exc
+        if value is not protocol.MORE:
+            self._drain(output)
+        return value
+
+    def _read_output(self, output: Output) -> None:
+        chunk = os.read(self.out_r, 1 << 16)
+        if chunk:
+            output.add(chunk)
+        else:
+            self._poll.unregister(self.out_r)
 
     def _readinto(self, view: memoryview) -> int | None:
         try:

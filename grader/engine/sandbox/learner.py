@@ -13,6 +13,8 @@ import linecache
 import sys
 import traceback
 
+from grader.engine.sandbox.messages import RE, Call, Load, Raised, Reply, read_request
+
 FILENAME = "solution.py"
 
 
@@ -36,7 +38,7 @@ class Learner:
             except EOFError:
                 return
             except protocol.ProtocolError as exc:  # e.g. a reference to an array no longer kept
-                reply = {"bad_request": _short(exc)}
+                reply = {Reply.BAD_REQUEST: _short(exc), RE: None}
             else:
                 reply = self.handle(msg)
             for stream in (sys.stdout, sys.stderr):
@@ -47,45 +49,44 @@ class Learner:
             try:
                 parts = protocol.encode_parts(reply, protocol.MAX_REPLY_HEADER)
             except Exception as exc:  # noqa: BLE001
-                parts = protocol.encode_parts({"bad_value": _short(exc)})
+                parts = protocol.encode_parts({Reply.BAD_VALUE: _short(exc), RE: reply[RE]})
             protocol.write_parts(self.reply_fd, parts)
 
-    def handle(self, msg: dict) -> dict:
-        op = msg.get("op")
-        if op == "load":
-            source = msg["code"]
-            linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
+    def handle(self, msg) -> dict:
+        """The reply to request *msg*, saying which request it answers."""
+        from grader.engine.sandbox.protocol import ProtocolError
+
+        try:
+            request = read_request(msg)
+        except ProtocolError as exc:
+            return {Reply.BAD_REQUEST: _short(exc), RE: None}
+        reply = self.answer(request)
+        reply[RE] = request.id
+        return reply
+
+    def answer(self, request: Load | Call) -> dict:
+        if type(request) is Load:
+            linecache.cache[FILENAME] = (len(request.code), None, request.code.splitlines(True), FILENAME)
             try:
-                self.code = compile(source, FILENAME, "exec", dont_inherit=True)
+                self.code = compile(request.code, FILENAME, "exec", dont_inherit=True)
             except (SyntaxError, ValueError) as exc:
-                return {"raised": _exception_info(exc)}
-            op = "fresh"  # and executed at once: the globals the first call uses
-        if op == "fresh":
-            error = self.fresh()
-            if error:
-                return error
-            return {"ok": sorted(k for k, v in self.globals.items() if callable(v) and type(k) is str)}
-        if op == "call":
-            error = self.fresh() if msg.get("fresh") else None
-            if error:
-                return error
-            fn = self.globals.get(msg["name"])
-            if not callable(fn):
-                return {
-                    "raised": {
-                        "type": "NameError",
-                        "message": f"{msg['name']} is not defined",
-                        "traceback": "",
-                        "line": None,
-                    }
-                }
-            try:
-                value = fn(*msg["args"], **msg["kwargs"])
-            except BaseException as exc:  # noqa: BLE001
-                return {"raised": _exception_info(exc)}
-            # No time of ours: the judge reads this process's CPU clock, which the learner cannot fake.
-            return {"ok": value}  # serve() refuses a value that may not cross
-        return {"bad_value": f"unknown op {op!r}"}
+                return _raised(exc)
+            # executed at once: the globals the first call uses
+            return self.fresh() or {
+                Reply.OK: sorted(k for k, v in self.globals.items() if callable(v) and type(k) is str)
+            }
+        error = self.fresh() if request.fresh else None
+        if error:
+            return error
+        fn = self.globals.get(request.name)
+        if not callable(fn):
+            return Raised("NameError", f"{request.name} is not defined", "", None).reply()
+        try:
+            value = fn(*request.args, **request.kwargs)
+        except BaseException as exc:  # noqa: BLE001
+            return _raised(exc)
+        # No time of ours: the judge reads this process's CPU clock, which the learner cannot fake.
+        return {Reply.OK: value}  # serve() refuses a value that may not cross
 
     def fresh(self) -> dict | None:
         """A fresh execution of the module: new globals, new default arguments."""
@@ -93,7 +94,7 @@ class Learner:
         try:
             exec(self.code, self.globals)  # noqa: S102  (this is the sandbox)
         except BaseException as exc:  # noqa: BLE001  (SystemExit too: it is the learner's)
-            return {"raised": _exception_info(exc)}
+            return _raised(exc)
         return None
 
 
@@ -105,8 +106,8 @@ def _short(exc: BaseException, limit: int = 2000) -> str:
     return text[:limit]
 
 
-def _exception_info(exc: BaseException) -> dict:
-    """The learner's exception, with only the learner's own frames."""
+def _raised(exc: BaseException) -> dict:
+    """The learner's exception as a reply, with only the learner's own frames."""
     try:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == FILENAME]
         line = frames[-1].lineno if frames else None
@@ -115,4 +116,5 @@ def _exception_info(exc: BaseException) -> dict:
         text = "".join(traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc))
     except Exception:  # noqa: BLE001
         line, text = None, type(exc).__name__
-    return {"type": type(exc).__name__, "message": _short(exc), "traceback": text[-8000:], "line": line}
+    line = line if type(line) is int else None
+    return Raised(type(exc).__name__, _short(exc), text[-8000:], line).reply()

@@ -17,7 +17,7 @@ in a header cannot make the reader hold more than it was actually sent.
 A request may also carry large arrays by reference: a learner process keeps
 an array passed again, the judge remembers what it keeps (``SentArrays``), and
 from then on the array, unchanged, crosses as a handle, not its bytes (the tags
-"k", keep, and "r", reference, understood only by a learner process's
+``Tag.KEEP`` and ``Tag.REFERENCE``, understood only by a learner process's
 ``Receiver``; replies cannot use them).
 """
 
@@ -27,9 +27,11 @@ import functools
 import json
 import math
 import os
+import re
 import struct
 import weakref
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -53,6 +55,23 @@ _dumps = json.JSONEncoder(separators=(",", ":")).encode
 _loads = json.loads
 
 
+class Tag:
+    """The key naming a header node's kind: ``{"a": [dtype, shape, nbytes]}`` is
+    an array. One letter each, as every node but a plain JSON scalar or list
+    carries one."""
+
+    ARRAY = "a"  # [dtype, shape, nbytes]: its bytes are next in the frame's data
+    FLOAT = "f"  # repr(value): nan, inf and every bit survive
+    COMPLEX = "c"  # [repr(real), repr(imag)]
+    SCALAR = "s"  # a numpy scalar: {"a": spec} of a 0-d array
+    TUPLE = "t"  # [items]
+    OBJECT = "o"  # {str: value}: a dict with string keys, the usual case
+    PAIRS = "d"  # [[key, value], ...]: any other dict
+    MESSAGE = "m"  # [handles to forget, value]: a request's top, to a learner process only
+    KEEP = "k"  # [handle, spec]: an array to keep under handle, requests only
+    REFERENCE = "r"  # handle: an array kept already, requests only
+
+
 class ProtocolError(Exception):
     """A value that may not cross, or a malformed frame."""
 
@@ -61,9 +80,16 @@ class Truncated(ProtocolError):
     """The stream ended in the middle of a frame."""
 
 
+# What ``dtype.str`` gives for the kinds that may cross ("<f8", "|b1"): checked
+# before numpy parses a name, whose parser takes far more (and raises anything).
+_DTYPE_NAME = re.compile(r"[<>|=]?[biufc][0-9]{1,2}")
+
+
 @functools.lru_cache(maxsize=64)
 def _dtype(name: str) -> np.dtype:
     """The little-endian dtype for *name*, if it may cross."""
+    if not _DTYPE_NAME.fullmatch(name):
+        raise ProtocolError(f"dtype {name[:20]!r} may not cross")
     try:
         dt = np.dtype(name)
     except (TypeError, ValueError) as exc:
@@ -79,6 +105,16 @@ def _native(dt: np.dtype) -> np.dtype:
 
 
 # ---- encoding ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """An array a learner process keeps, as the judge remembers it."""
+
+    array: np.ndarray  # held, so that its id is not reused while the entry lives
+    spec: list  # [dtype, shape, nbytes], as sent
+    snapshot: bytes  # its bytes when sent: a test may change the array in place
+    handle: int  # what the learner process keeps it under
 
 
 class SentArrays:
@@ -98,7 +134,7 @@ class SentArrays:
 
     def __init__(self, max_bytes: int, max_entries: int = 64, min_bytes: int = 64 * 1024) -> None:
         self.min_bytes, self.max_bytes, self.max_entries = min_bytes, max_bytes, max_entries
-        self._entries: OrderedDict[int, tuple] = OrderedDict()  # id(array): (array, spec, snapshot, handle)
+        self._entries: OrderedDict[int, _Kept] = OrderedDict()  # by id(array)
         self._seen: OrderedDict[int, weakref.ref] = OrderedDict()  # passed once: weakly, to keep nothing alive
         self._bytes = 0
         self._next = 0
@@ -116,12 +152,12 @@ class SentArrays:
             return None, False
         snapshot = flat.tobytes()  # once: compared, and kept if the bytes are new
         if entry is not None:
-            if entry[1] == spec and snapshot == entry[2]:  # bytes, not values: -0.0, nan payloads
+            if entry.spec == spec and snapshot == entry.snapshot:  # bytes, not values: -0.0, nan payloads
                 self._entries[id(a)] = entry  # now the most recently used
-                return entry[3], True
+                return entry.handle, True
             self._drop(entry)  # changed in place since it was sent
         handle, self._next = self._next, self._next + 1
-        self._entries[id(a)] = (a, spec, snapshot, handle)
+        self._entries[id(a)] = _Kept(a, spec, snapshot, handle)
         self._bytes += flat.nbytes
         while self._bytes > self.max_bytes or len(self._entries) > self.max_entries:
             # Never the entry just added (it fits alone); one used earlier in this
@@ -138,9 +174,9 @@ class SentArrays:
             self._seen.popitem(last=False)
         return False
 
-    def _drop(self, entry: tuple) -> None:
-        self._bytes -= len(entry[2])
-        self.forgotten.append(entry[3])
+    def _drop(self, entry: _Kept) -> None:
+        self._bytes -= len(entry.snapshot)
+        self.forgotten.append(entry.handle)
 
     def undo(self) -> None:
         """A frame was not sent after all: forget everything, so that no
@@ -171,27 +207,31 @@ class _Encoder:
         if value is None or t in _PLAIN:
             return value
         if t is float:
-            return {"f": repr(value)}  # repr keeps nan/inf and every bit
+            return {Tag.FLOAT: repr(value)}
         if t is list:
             return [self.encode(v, depth + 1) for v in value]
         if t is dict:
             for k in value:
                 if type(k) is not str:  # any other key: pairs
-                    return {"d": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]}
-            return {"o": {k: self.encode(v, depth + 1) for k, v in value.items()}}  # the usual case, a lighter one
+                    return {
+                        Tag.PAIRS: [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]
+                    }
+            return {
+                Tag.OBJECT: {k: self.encode(v, depth + 1) for k, v in value.items()}
+            }  # the usual case, a lighter one
         if t is tuple:
-            return {"t": [self.encode(v, depth + 1) for v in value]}
+            return {Tag.TUPLE: [self.encode(v, depth + 1) for v in value]}
         if t in _NUMPY_SCALARS:
-            return {"s": self._array(np.asarray(value))}
+            return {Tag.SCALAR: self._array(np.asarray(value))}
         if t is complex:
-            return {"c": [repr(value.real), repr(value.imag)]}
+            return {Tag.COMPLEX: [repr(value.real), repr(value.imag)]}
         raise ProtocolError(f"a value of type {t.__module__}.{t.__qualname__} may not cross")
 
     def header(self, value, max_header: int) -> bytes:
         try:
             tree = self.encode(value)
             if self.sent is not None:  # and the kept arrays to forget, once the value is read
-                tree = {"m": [self.sent.forgotten, tree]}
+                tree = {Tag.MESSAGE: [self.sent.forgotten, tree]}
             header = _dumps(tree).encode()
         except (ValueError, RecursionError) as exc:  # e.g. an int too long to print
             raise ProtocolError(f"value cannot be encoded: {exc}") from exc
@@ -208,13 +248,13 @@ class _Encoder:
         spec = [dt.str, list(a.shape), nbytes]
         if self.sent is None or not self.sent.keeps(nbytes):  # numpy scalars always: they are tiny
             self._data(a, dt, nbytes)
-            return {"a": spec}
+            return {Tag.ARRAY: spec}
         flat = np.ascontiguousarray(a, dtype=dt).reshape(-1)
         handle, held = self.sent.handle(a, spec, flat)
         if held:
-            return {"r": handle}
+            return {Tag.REFERENCE: handle}
         self._data(flat, dt, nbytes)
-        return {"a": spec} if handle is None else {"k": [handle, spec]}
+        return {Tag.ARRAY: spec} if handle is None else {Tag.KEEP: [handle, spec]}
 
     def _data(self, a: np.ndarray, dt: np.dtype, nbytes: int) -> None:
         self.size += nbytes
@@ -308,7 +348,7 @@ class _Decoder:
         the handles of kept arrays to forget once it is read."""
         if self.kept is None:
             return self.decode(tree)
-        body = tree.get("m") if type(tree) is dict and len(tree) == 1 else None
+        body = tree.get(Tag.MESSAGE) if type(tree) is dict and len(tree) == 1 else None
         if type(body) is not list or len(body) != 2 or type(body[0]) is not list:
             raise ProtocolError("malformed request")
         forget, value = body
@@ -332,50 +372,54 @@ class _Decoder:
         if t is not dict or len(node) != 1:
             raise ProtocolError("malformed message")
         ((tag, body),) = node.items()
-        if tag == "a":
-            return self._array(body)
-        if tag == "o" and type(body) is dict:  # JSON object keys are always str
-            return {k: self.decode(v, depth + 1) for k, v in body.items()}
-        if tag == "f":
-            return _float(body)
-        if tag == "t" and type(body) is list:
-            return tuple([self.decode(v, depth + 1) for v in body])
-        if tag == "s":
-            arr = self._array(body.get("a") if type(body) is dict else None)
-            if arr.ndim != 0:
-                raise ProtocolError("malformed numpy scalar")
-            return arr[()]
-        if tag == "c":
-            if type(body) is not list or len(body) != 2:
-                raise ProtocolError("malformed complex")
-            return complex(_float(body[0]), _float(body[1]))
-        if tag == "k" and self.kept is not None and type(body) is list and len(body) == 2 and type(body[0]) is int:
-            arr = self._array(body[1])
-            if self.specs is not None:
-                return arr
-            # Learner code runs in this process and may change what is kept here:
-            # that changes only its own inputs, so its own results, which the
-            # judge checks against values it computes itself.
-            self.kept[body[0]] = arr
-            return arr.copy()  # the function may change its argument in place
-        if tag == "r" and self.kept is not None and type(body) is int:
-            if self.specs is not None:
-                return None
-            if body not in self.kept:
-                raise ProtocolError(f"a reference to array {body}, which is not kept")
-            return self.kept[body].copy()
-        if tag == "d" and type(body) is list:
-            out = {}
-            for pair in body:
-                if type(pair) is not list or len(pair) != 2:
-                    raise ProtocolError("malformed dict")
-                key = self.decode(pair[0], depth + 1)
-                try:
-                    out[key] = self.decode(pair[1], depth + 1)
-                except TypeError as exc:  # an unhashable key
-                    raise ProtocolError("unhashable dict key") from exc
-            return out
-        raise ProtocolError(f"unknown tag {tag!r}")
+        match tag:
+            case Tag.ARRAY:
+                return self._array(body)
+            case Tag.OBJECT if type(body) is dict:  # JSON object keys are always str
+                return {k: self.decode(v, depth + 1) for k, v in body.items()}
+            case Tag.FLOAT:
+                return _float(body)
+            case Tag.TUPLE if type(body) is list:
+                return tuple([self.decode(v, depth + 1) for v in body])
+            case Tag.SCALAR:
+                arr = self._array(body.get(Tag.ARRAY) if type(body) is dict else None)
+                if arr.ndim != 0:
+                    raise ProtocolError("malformed numpy scalar")
+                return arr[()]
+            case Tag.COMPLEX:
+                if type(body) is not list or len(body) != 2:
+                    raise ProtocolError("malformed complex")
+                return complex(_float(body[0]), _float(body[1]))
+            case Tag.KEEP if self.kept is not None and type(body) is list and len(body) == 2 and type(body[0]) is int:
+                arr = self._array(body[1])
+                if self.specs is not None:
+                    return arr
+                # Learner code runs in this process and may change what is kept here:
+                # that changes only its own inputs, so its own results, which the
+                # judge checks against values it computes itself.
+                self.kept[body[0]] = arr
+                return arr.copy()  # the function may change its argument in place
+            case Tag.REFERENCE if self.kept is not None and type(body) is int:
+                if self.specs is not None:
+                    return None
+                if body not in self.kept:
+                    raise ProtocolError(f"a reference to array {body}, which is not kept")
+                return self.kept[body].copy()
+            case Tag.PAIRS if type(body) is list:
+                return self._pairs(body, depth)
+        raise ProtocolError(f"unknown tag {str(tag)[:20]!r}")
+
+    def _pairs(self, body: list, depth: int) -> dict:
+        out = {}
+        for pair in body:
+            if type(pair) is not list or len(pair) != 2:
+                raise ProtocolError("malformed dict")
+            key = self.decode(pair[0], depth + 1)
+            try:
+                out[key] = self.decode(pair[1], depth + 1)
+            except TypeError as exc:  # an unhashable key
+                raise ProtocolError("unhashable dict key") from exc
+        return out
 
     def _array(self, body) -> np.ndarray:
         if type(body) is not list or len(body) != 3:
@@ -448,7 +492,7 @@ class Receiver:
     checked against the limits first); or, if it carries many arrays, into a
     buffer that grows as its bytes arrive. Either way a peer cannot make the
     reader commit more memory than it actually sent. Bytes past the end of a
-    frame are dropped: the peer speaks only when spoken to. A learner process
+    frame are an error: the peer speaks only when spoken to. A learner process
     reads requests with *kept*, where the arrays the judge has it keep go."""
 
     def __init__(self, max_data: int = MAX_DATA, max_header: int = MAX_HEADER, kept: dict | None = None) -> None:
@@ -493,6 +537,9 @@ class Receiver:
             header_len, data_len = frame_sizes(self._view[:PREFIX_SIZE], self.max_data, self.max_header)
             total = self._total = PREFIX_SIZE + header_len + data_len
             self._header_len = header_len
+        if got > total:
+            self.reset()
+            raise ProtocolError("more bytes than one message: the peer spoke out of turn")
         if got >= total:
             view, start = self._view, PREFIX_SIZE
             try:
@@ -565,6 +612,6 @@ class Receiver:
 
 def read_frame(fileobj, max_data: int = MAX_DATA, max_header: int = MAX_HEADER) -> object:
     """Blocking read of one frame from a file object (with ``readinto``).
-    EOFError at a clean end. It may read past the frame's end: for streams
-    that carry one frame at a time."""
+    EOFError at a clean end. It reads ahead, and refuses bytes past the
+    frame's end: for streams that carry one frame at a time."""
     return Receiver(max_data, max_header).read(fileobj.readinto)

@@ -23,6 +23,7 @@ import tempfile
 import traceback
 
 from grader.engine.sandbox.learner import FILENAME, Learner
+from grader.engine.sandbox.messages import Call, Load
 
 # stdlib modules a learner may import: loaded here because, once the uid is
 # dropped, the interpreter's own files may be out of reach.
@@ -35,9 +36,10 @@ PRELOAD = (
 )  # fmt: skip
 
 
-def main(sock_fd: int, uid: int | None = None) -> None:
+def main(sock_fd: int, uid: int | None = None, tmp: str | None = None) -> None:
     """Serve the judge on *sock_fd*. Learner processes run as *uid* when the
-    zygote is root (one uid per worker slot)."""
+    zygote is root (one uid per worker slot), each in a scratch directory of
+    its own inside this zygote's (``scratch_root``, under *tmp*)."""
     from grader.engine.sandbox import hardening
 
     hardening.prctl(hardening.PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -56,7 +58,19 @@ def main(sock_fd: int, uid: int | None = None) -> None:
     os.environ.clear()  # the BLAS settings did their work at import; learners see nothing
     gc.freeze()  # the collector then leaves inherited objects alone: fewer copy-on-write faults per fork
     sock.send(json.dumps({"hello": os.getpid(), "layers": layers}).encode())
-    _Zygote(sock, layers, uid if layers["uid_drop"] else None).serve()
+    root = tempfile.mkdtemp(prefix=scratch_prefix(os.getpid()), dir=tmp)
+    os.chmod(root, 0o711)  # the learners' uids pass through to their own directories, and list nothing
+    try:
+        _Zygote(sock, layers, uid if layers["uid_drop"] else None, root).serve()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)  # a killed zygote's is removed by the judge (client.py)
+
+
+def scratch_prefix(zygote_pid: int) -> str:
+    """The start of the name of a zygote's scratch directory: its pid says
+    whose it is, so the judge can remove the directories of zygotes that are
+    gone, however they ended."""
+    return f"{SCRATCH_PREFIX}{zygote_pid}-"
 
 
 class _Child:
@@ -76,8 +90,8 @@ class _Zygote:
     the judge, no code. Children are reaped as they end (a pidfd each), so the
     judge never waits for a killed process's teardown before the next grading."""
 
-    def __init__(self, sock: socket.socket, layers: dict, uid: int | None) -> None:
-        self.sock, self.layers, self.uid = sock, layers, uid
+    def __init__(self, sock: socket.socket, layers: dict, uid: int | None, root: str) -> None:
+        self.sock, self.layers, self.uid, self.root = sock, layers, uid, root
         self.sel = selectors.DefaultSelector()
         self.sel.register(sock, selectors.EVENT_READ)
         self.standby: _Child | None = None
@@ -118,7 +132,7 @@ class _Zygote:
         self.standby = self._fork()
 
     def _fork(self) -> _Child:
-        scratch = tempfile.mkdtemp(prefix="grader-")
+        scratch = tempfile.mkdtemp(prefix="learner-", dir=self.root)
         if self.uid is not None:
             os.chown(scratch, self.uid, self.uid)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -151,6 +165,7 @@ class _Zygote:
             self.standby = None
 
 
+SCRATCH_PREFIX = "grader-"
 _CONTROL_FD = 5  # a standby's socket to the zygote; 0..4 become the learner's fds
 
 
@@ -241,11 +256,12 @@ def _warm_up() -> None:
     large = np.linspace(-3.0, 3.0, 10_000).reshape(2_000, 5)  # past the receive buffer, and kept
     receiver, sent = protocol.Receiver(kept={}), protocol.SentArrays(max_bytes=large.nbytes)
     replies = protocol.Receiver(max_header=protocol.MAX_REPLY_HEADER)
-    requests = [{"op": "load", "code": _WARM_UP_CODE}]
+    requests = [Load(_WARM_UP_CODE)]
     for fresh, x in ((True, small), (False, large), (False, large), (True, large[0])):
-        requests.append({"op": "call", "name": "f", "args": [x], "kwargs": {"axis": -1}, "fresh": fresh})
-    for message in requests:
-        request = receiver.read(io.BytesIO(b"".join(protocol.encode_parts(message, sent=sent))).readinto)
-        reply = b"".join(protocol.encode_parts(learner.handle(request), protocol.MAX_REPLY_HEADER))
+        requests.append(Call("f", [x], {"axis": -1}, fresh))
+    for request in requests:
+        frame = b"".join(protocol.encode_parts(request.wire(0), sent=sent))
+        reply = b"".join(protocol.encode_parts(learner.handle(receiver.read(io.BytesIO(frame).readinto)),
+                                               protocol.MAX_REPLY_HEADER))  # fmt: skip
         replies.read(io.BytesIO(reply).readinto)
     linecache.cache.pop(FILENAME, None)

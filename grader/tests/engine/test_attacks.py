@@ -954,23 +954,23 @@ def test_printing_a_passing_verdict(arena):
 @pytest.mark.parametrize(
     "write, verdict",
     [
-        ("os.write(4, b'\\xff' * 64)", Verdict.FAILED),  # a prefix announcing an oversized frame
-        ("os.write(4, b'\\0' * 7 + b'\\x04' + b'\\0' * 8 + b'junk')", Verdict.FAILED),  # malformed header
+        ("os.write(4, b'\\xff' * 64)", Verdict.ERROR),  # a prefix announcing an oversized frame
+        ("os.write(4, b'\\0' * 7 + b'\\x04' + b'\\0' * 8 + b'junk')", Verdict.ERROR),  # malformed header
         ("os.write(4, b'\\0' * 7 + b'\\x40' + b'\\0' * 8 + b'{')", Verdict.TIMEOUT),  # a frame that never ends
         ("os.close(4)", Verdict.ERROR),
         # a header past what the judge parses for a reply (a request may be larger)
-        ("os.write(4, (protocol.MAX_REPLY_HEADER + 1).to_bytes(8, 'big') + bytes(8) + b'[' * 4096)", Verdict.FAILED),
+        ("os.write(4, (protocol.MAX_REPLY_HEADER + 1).to_bytes(8, 'big') + bytes(8) + b'[' * 4096)", Verdict.ERROR),
         # a valid header announcing 128 MiB of array, of which 4 KiB come
         ("os.write(4, len(H).to_bytes(8, 'big') + (2**27).to_bytes(8, 'big') + H + bytes(4096))", Verdict.TIMEOUT),
         # its sizes do not add up to the data announced
-        ("os.write(4, len(H).to_bytes(8, 'big') + (2**20).to_bytes(8, 'big') + H + bytes(2**20))", Verdict.FAILED),
+        ("os.write(4, len(H).to_bytes(8, 'big') + (2**20).to_bytes(8, 'big') + H + bytes(2**20))", Verdict.ERROR),
         # a frame that says it is over after the prefix
-        ("os.write(4, bytes(16)); os.close(4)", Verdict.FAILED),
+        ("os.write(4, bytes(16)); os.close(4)", Verdict.ERROR),
         # half a large frame, then the end
         ("os.write(4, protocol.encode(np.zeros(50_000))[:200_000]); os.close(4)", Verdict.ERROR),
         # a reference to an array the judge would hold: only requests may refer
         ("R = json.dumps({'o': {'ok': {'r': 0}}}).encode(); os.write(4, len(R).to_bytes(8, 'big') + bytes(8) + R)",
-         Verdict.FAILED),
+         Verdict.ERROR),
     ],
     ids=["oversized", "malformed", "unfinished", "closed", "header-past-reply-limit", "announced-not-sent",
          "sizes-do-not-add-up", "empty-header", "cut-mid-array", "a-reference"],
@@ -982,6 +982,92 @@ def test_garbage_on_the_reply_pipe(arena, write, verdict):
         f"def double(x):\n    {write}\n    time.sleep(10)\n"
     )
     arena.assert_contained(result, verdict)
+
+
+# Frames of the learner's own, written to the reply pipe (fd 4) as the server would: a value, or a raw header.
+# The learner's code can read the id of the request it is answering (from the server's frames), so forges it too.
+FORGE = (
+    "import json, os, sys, time\nfrom grader.engine.sandbox import protocol\n"
+    "def current_id():\n    f = sys._getframe()\n"
+    "    while 'msg' not in f.f_locals:\n        f = f.f_back\n"
+    "    return f.f_locals['msg']['id']\n"
+    "def forge(value):\n    os.write(4, protocol.encode({**value, 're': current_id()}))\n"
+    "def forge_tree(tree):\n"
+    "    h = json.dumps(tree).encode()\n"
+    "    os.write(4, len(h).to_bytes(8, 'big') + bytes(8) + h)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "code, says",
+    [
+        # during import: a reply to the load, before the server's own (which the next request would read)
+        (FORGE + "forge({'ok': ['double']})\ndef double(x):\n    return 2 * x\n", "out of turn"),
+        # no id at all
+        (FORGE + "def double(x):\n    os.write(4, protocol.encode({'ok': 2 * x}))\n    time.sleep(5)\n",
+         "not one of the replies"),
+        # during a call: the forged reply is taken for the call's, the server's own waits for the next request
+        (FORGE + "def double(x):\n    forge({'ok': 2 * x})\n    return 2 * x\n", "out of turn"),
+        # a dtype numpy's parser chokes on (it raised SyntaxError, an internal error)
+        (FORGE + "def double(x):\n    forge_tree({'o': {'ok': {'a': ['(2,)i4,(', [1], 0]}}})\n    time.sleep(5)\n",
+         "may not cross"),
+        # arrays where the load's reply lists names (the server calls sorted(), which the learner can replace)
+        ("import builtins, numpy as np\nbuiltins.sorted = lambda *a, **k: [np.zeros(2)]\n"
+         "def double(x):\n    return 2 * x\n", "must list the names"),
+        # a reply with a key no reply has: room for padding a speed check's reply
+        (FORGE + "def double(x):\n    forge({'ok': 2 * x, 'pad': [[]] * 1000})\n    time.sleep(5)\n",
+         "not one of the replies"),
+        # an exception without its fields
+        (FORGE + "def double(x):\n    forge({'raised': {'type': 'E'}})\n    time.sleep(5)\n",
+         "malformed 'raised' reply"),
+    ],
+    ids=["early-at-import", "no-id", "early-in-a-call", "unparseable-dtype", "arrays-for-names", "extra-key",
+         "malformed-raised"],
+)  # fmt: skip
+def test_a_forged_reply_is_the_learners_error_not_the_graders(arena, code, says):
+    result = arena.grade(code, run_only=False)
+    arena.assert_contained(result, Verdict.ERROR)
+    # a forged reply with the right id is the learner's own answer: the next request finds the server's out of turn
+    found = [m for m in [result.error, *(t.message for t in result.tests)] if "interfered with the grader" in m]
+    assert found and says in found[0], (result.error, [t.message for t in result.tests])
+
+
+def test_a_forged_reply_of_any_size_is_cut(arena):
+    result = arena.grade(
+        FORGE + "def double(x):\n"
+        "    forge({'raised': {'type': 'E', 'message': 'm', 'traceback': 't' * 900_000, 'line': None}})\n"
+        "    time.sleep(5)\n"
+    )
+    message = result.tests[0].message
+    assert len(message) == 16 * 1024 + len(" (cut)") and message.endswith("t (cut)")
+    arena.assert_contained(result, Verdict.FAILED)
+
+
+SPEED_TESTS = """
+import numpy as np
+
+from grader.engine.testing import assert_speed, sample
+
+
+@sample
+def test_speed(learner, reference):
+    x = np.linspace(0.0, 1.0, 2_000)
+    assert_speed(learner.double, reference.double, x, max_ratio=10, check=lambda actual, expected: None)
+"""
+
+
+def test_a_reply_slow_to_decode_buys_a_slow_function_no_time(judge, pack):
+    # Each call loops over its input (far past the limit) and returns 30,000 empty arrays, cheap to
+    # send and dear to read back: the judge's reading is not taken off the learner's time.
+    code = (
+        "import numpy as np\nPAD = [np.zeros(0)] * 30_000\n"
+        "def double(x):\n    out = np.empty_like(x)\n    for i in range(len(x)):\n        out[i] = 2 * x[i]\n"
+        "    return [out, PAD]\n"
+    )
+    result = judge.grade(dataclasses.replace(pack, tests=SPEED_TESTS), code, run_only=True)
+    assert result.verdict == Verdict.FAILED, result
+    assert "x the reference (limit 10x)" in result.tests[0].message
+    assert result.tests[0].metrics["speed_ratio"] > 10
 
 
 KEPT_TESTS = """
@@ -1031,12 +1117,12 @@ def test_changing_the_kept_arrays_changes_only_the_learners_own_results(kept_are
     kept_arena.assert_contained(result, Verdict.FAILED)
 
 
-def test_dropping_the_kept_arrays_fails_the_test_and_the_next_process_starts_clean(kept_arena):
+def test_dropping_the_kept_arrays_is_an_error_and_the_next_process_starts_clean(kept_arena):
     result = kept_arena.grade(TAMPER.replace("ACTION", "kept.clear()"))
-    assert result.tests[0].status == "failed"
-    assert result.tests[0].message.startswith("the sandbox could not read the request")
+    assert result.tests[0].status == "error"
+    assert result.tests[0].message.startswith("your code interfered with the grader: the learner process could not")
     assert result.tests[1].status == "passed", "the killed process's record went with it"
-    kept_arena.assert_contained(result, Verdict.FAILED)
+    kept_arena.assert_contained(result, Verdict.ERROR)
 
 
 def test_1_gb_of_output(arena):

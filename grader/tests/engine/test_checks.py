@@ -232,22 +232,47 @@ class FakeLearner:
         return self.fn(*args, **kwargs), self.seconds[self.calls - 1]
 
 
-def sleeper(seconds):
-    """A reference that spends *seconds* of CPU time (the clock assert_speed reads)."""
+def sleeper(seconds, fn=lambda *args, **kwargs: None):
+    """A reference that spends *seconds* of CPU time (the clock assert_speed
+    reads), then returns what *fn* does."""
 
-    def fn(*args, **kwargs):
+    def reference(*args, **kwargs):
         end = time.thread_time() + seconds
         while time.thread_time() < end:
             pass
-        return "ref"
+        return fn(*args, **kwargs)
 
-    return fn
+    return reference
 
 
 def test_speed_passes_a_fast_learner_and_returns_its_value():
     learner = FakeLearner(lambda x: x * 2, [0.010, 0.005, 0.020])
-    assert assert_speed(learner, sleeper(0.002), 21) == 42
+    assert assert_speed(learner, sleeper(0.002, lambda x: x * 2), 21) == 42
     assert learner.calls == 3
+
+
+def test_speed_checks_every_value_it_times():
+    # right on the first call, then fast and wrong: the fast calls are the ones the check would count
+    answers = iter([np.ones(4), np.zeros(0), np.zeros(0)])
+    learner = FakeLearner(lambda x: next(answers), [0.010, 0.0001, 0.0001])
+    msg = message(assert_speed, learner, sleeper(0.002, np.ones_like), np.zeros(4))
+    assert msg == "the speed test's result on a (4,) input is wrong: result has shape (0,), expected (4,)"
+
+
+def test_speed_checks_tuples_item_by_item_and_takes_the_packs_own_check():
+    ref = sleeper(0.001, lambda x: (x + 1, "cache", 2.0))
+    good = FakeLearner(lambda x: (x + 1, "cache", 2.0), [0.001] * 3)
+    assert_speed(good, ref, np.zeros(3))
+    wrong = FakeLearner(lambda x: (x + 1, "cache", 2.5), [0.001] * 3)
+    assert "result[2]" in message(assert_speed, wrong, ref, np.zeros(3))
+    other_cache = FakeLearner(lambda x: (x + 1, {"mine": 1}, 2.0), [0.001] * 3)
+    assert "result[1] is not what the reference returned (got dict)" in message(assert_speed, other_cache, ref,
+                                                                                 np.zeros(3))  # fmt: skip
+
+    def first_only(actual, expected):
+        assert_allclose(actual[0], expected[0], name="out")
+
+    assert_speed(FakeLearner(lambda x: (x + 1, {"mine": 1}, 2.0), [0.001] * 3), ref, np.zeros(3), check=first_only)
 
 
 def test_speed_fails_a_slow_learner_with_a_clear_message():

@@ -13,7 +13,7 @@ import weakref
 import numpy as np
 import pytest
 
-from grader.engine.sandbox import protocol
+from grader.engine.sandbox import messages, protocol
 from grader.engine.sandbox.protocol import ProtocolError
 
 
@@ -710,3 +710,58 @@ def test_a_reference_to_an_array_not_kept_is_refused_in_a_large_frame_too():
     header = {"m": [[], [{"r": 3}, {"a": ["<f8", [20_000], 160_000]}]]}
     with pytest.raises(ProtocolError, match="not kept"):
         protocol.Receiver(kept={}).read(trickle(frame(header, bytes(160_000)), 65536))
+
+
+# ---- out of turn, and the messages' shapes ------------------------------------------
+
+
+def test_bytes_past_a_frame_are_refused_not_dropped():
+    two = protocol.encode({"ok": 1}) + protocol.encode({"ok": 2})
+    with pytest.raises(protocol.ProtocolError, match="out of turn"):
+        protocol.read_frame(io.BytesIO(two))
+
+
+@pytest.mark.parametrize("name", ["(2,)i4,(", "i4,(", "f8,f8", "2f8", "O", "V8", "U5", "\x00", "<f8" + "0" * 9])
+def test_only_plain_numeric_dtype_names_are_parsed(name):
+    header = json.dumps({"a": [name, [1], 8]}).encode()
+    with pytest.raises(protocol.ProtocolError, match="may not cross"):
+        protocol.decode(header, bytes(8))
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        {"ok": 1, "re": 7, "pad": []},
+        {"ok": 1},
+        {"ok": 1, "re": 6},  # the reply to another request
+        {"re": 7},
+        [1],
+        {"raised": {"type": "E"}, "re": 7},
+        {"raised": {"type": "E", "message": "m", "traceback": "", "line": "3"}, "re": 7},
+        {"bad_value": 3, "re": 7},
+        {"unknown": "x", "re": 7},
+    ],
+)
+def test_a_reply_of_any_other_shape_is_refused(reply):
+    with pytest.raises(messages.ReplyError):
+        messages.read_reply(reply, 7)
+
+
+def test_the_replies_a_learner_process_sends_are_read():
+    raised = messages.Raised("ValueError", "m", "tb", 3)
+    assert messages.read_reply({**raised.reply(), "re": 7}, 7) == (messages.Reply.RAISED, raised)
+    assert messages.read_reply({"ok": [np.int64(1)], "re": 7}, 7) == ("ok", [np.int64(1)])
+    assert messages.loaded_names(["double", "helper"]) == ["double", "helper"]
+    with pytest.raises(messages.ReplyError):
+        messages.loaded_names([np.zeros(2)])
+
+
+def test_a_request_round_trips_by_name():
+    call = messages.Call("f", [np.zeros(2)], {"axis": -1}, fresh=True)
+    read = messages.read_request(protocol.read_frame(io.BytesIO(protocol.encode(call.wire(id=5)))))
+    assert (read.name, read.kwargs, read.fresh, read.args[0].shape, read.id) == ("f", {"axis": -1}, True, (2,), 5)
+    assert messages.read_request({"op": "load", "id": 1, "code": "x = 1"}) == messages.Load("x = 1", 1)
+    with pytest.raises(protocol.ProtocolError):
+        messages.read_request({"op": "fresh", "id": 1})
+    with pytest.raises(protocol.ProtocolError):
+        messages.read_request({"op": "load", "code": "x = 1"})  # no id
