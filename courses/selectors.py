@@ -66,6 +66,14 @@ def course_access(*, user, course_id: int) -> Access | None:
     return Access(membership.course, membership.role, membership)
 
 
+def course_for_invite(*, user, code: str) -> tuple[Course | None, bool]:
+    """The course an invite link's *code* names (None: rotated away or never
+    was), and whether *user* is in it now."""
+    course = Course.objects.filter(join_code=code).first()
+    member = course is not None and Membership.objects.filter(course=course, user=user, left=None).exists()
+    return course, member
+
+
 def membership_list_active(*, user) -> QuerySet[Membership]:
     """*user*'s current courses, newest first."""
     return Membership.objects.filter(user=user, left=None).select_related("course").order_by("-course__created")

@@ -280,6 +280,11 @@ def extension_grant(*, assignment: Assignment, user, due: datetime, closes: date
     return extension
 
 
+def extension_revoke(*, extension: Extension) -> None:
+    """Withdraw an extension: the assignment's dates apply to the learner again."""
+    extension.delete()
+
+
 # --- the grader's question ------------------------------------------------------------
 
 
