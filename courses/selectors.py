@@ -66,10 +66,19 @@ def course_access(*, user, course_id: int) -> Access | None:
     return Access(membership.course, membership.role, membership)
 
 
+def join_code_normal(code: str) -> str:
+    """A join code as stored, from what a learner typed: case, spaces and dashes do not matter."""
+    return "".join(c for c in code.upper() if c not in " -\t")
+
+
+def course_for_code(code: str) -> Course | None:
+    return Course.objects.filter(join_code=join_code_normal(code)).first()
+
+
 def course_for_invite(*, user, code: str) -> tuple[Course | None, bool]:
     """The course an invite link's *code* names (None: rotated away or never
     was), and whether *user* is in it now."""
-    course = Course.objects.filter(join_code=code).first()
+    course = course_for_code(code)
     member = course is not None and Membership.objects.filter(course=course, user=user, left=None).exists()
     return course, member
 

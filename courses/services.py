@@ -22,6 +22,7 @@ from django.db.models import Max
 from challenges.models import Challenge
 from courses.models import Assignment, AssignmentChallenge, Course, Extension, Membership
 from courses.rules import effective_dates
+from courses.selectors import course_for_code
 from courses.templatetags.courses_tags import local_text
 
 Role = Membership.Role
@@ -40,11 +41,6 @@ CODE_LENGTH = 10  # 31**10, about 2**50: not guessed by trying
 
 def join_code_new() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def join_code_normal(code: str) -> str:
-    """What a learner typed, as stored: case, spaces and dashes do not matter."""
-    return "".join(c for c in code.upper() if c not in " -\t")
 
 
 def course_create(*, user, title: str, term: str = "", description: str = "", now: datetime) -> Course:
@@ -80,7 +76,7 @@ def course_join(*, user, code: str, now: datetime) -> tuple[Membership, bool]:
     """Join the course whose code is *code* as a learner: (the membership, whether
     it is new). Joining twice is harmless; a closed course, a code rotated away and
     a learner an instructor removed are refused (an instructor may add them back)."""
-    course = Course.objects.filter(join_code=join_code_normal(code)).first()
+    course = course_for_code(code)
     if course is None:
         raise CourseRefused("No course has this join code. It may have been changed: ask your instructor.")
     current = Membership.objects.filter(course=course, user=user, left=None).first()

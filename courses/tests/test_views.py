@@ -276,3 +276,32 @@ def test_a_learner_in_two_courses_sees_both(alice_client, alice, course, teacher
     enrol(other, alice)
     page = alice_client.get(reverse("courses:dashboard"))
     assert {c.course.title for c in page.context["courses"]} == {course.title, "Second course"}
+
+
+def test_an_invite_link_typed_in_lower_case_still_finds_the_course(client, course, bob):
+    page = login(client, bob).get(reverse("courses:invite", args=[course.join_code.lower()]))
+    assert page.status_code == 200 and b"Join as a learner" in page.content
+
+
+def test_my_courses_costs_the_same_queries_for_more_courses_and_assignments(
+    alice_client, alice, course, teacher, challenges
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses.services import course_create
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert alice_client.get(reverse("courses:dashboard")).status_code == 200
+        return len(captured)
+
+    make_assignment(course, [challenges.softmax], opens=T0, due=T0 + DAY)
+    queries()  # the nav's role is asked once, then remembered
+    few = queries()
+    for n in range(3):
+        other = course_create(user=teacher, title=f"Course {n}", now=T0)
+        enrol(other, alice)
+        make_assignment(other, [challenges.softmax, challenges.batch_norm], opens=T0, due=T0 + DAY)
+        make_submission(alice, challenges.batch_norm, verdict="passed", score=1.0, at=T0 + HOUR)
+    assert queries() == few
