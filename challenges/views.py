@@ -1,10 +1,12 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
 from challenges.models import Challenge
 from challenges.rendering import render_markdown, sample_test_sources
 from challenges.selectors import STATUSES, challenge_list_published, challenge_list_with_progress, challenge_tags
+from courses.selectors import challenge_assignment_context
 from grader.selectors import challenge_progress, draft_code, editor_code_for
 
 
@@ -67,4 +69,12 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if progress["solved"]:
             context["takeaways_html"] = render_markdown(version.takeaways)
+        if "assignment" in request.GET:  # opened from a course's assignment: its dates, on this page
+            context["course_assignment"] = assignment = challenge_assignment_context(
+                user=request.user, challenge=challenge, assignment_id=request.GET["assignment"], now=timezone.now()
+            )
+            if assignment is not None:
+                context["course_item"] = next(
+                    (i for i in assignment.items if i.item.challenge_id == challenge.pk), None
+                )
     return render(request, "challenges/detail.html", context)

@@ -1,13 +1,17 @@
-"""Content-Security-Policy: only the app's own scripts, styles, fonts and images.
+"""Content-Security-Policy, and the viewer's time zone.
 
+Content-Security-Policy: only the app's own scripts, styles, fonts and images.
 A fresh nonce per response lets the editor's generated <style> elements in
 (CodeMirror takes it through EditorView.cspNonce); KaTeX positions glyphs with
 style attributes, hence style-src-attr. No inline script runs anywhere.
 """
 
 import secrets
+import zoneinfo
+from functools import cache
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; style-src-attr 'unsafe-inline'; "
@@ -30,3 +34,32 @@ class ContentSecurityPolicyMiddleware:
 def csp_nonce(request: HttpRequest) -> dict:
     """Templates read it as {{ csp_nonce }}; django-htmx's script tag uses it too."""
     return {"csp_nonce": getattr(request, "csp_nonce", "")}
+
+
+TIME_ZONE_COOKIE = "tz"  # written by static/js/site.js from the browser's Intl time zone
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def viewer_time_zone(request: HttpRequest) -> zoneinfo.ZoneInfo | None:
+    """The zone the browser said it is in, if it names a real one; None: UTC.
+    Only names from the zone database are read, never a path."""
+    name = request.COOKIES.get(TIME_ZONE_COOKIE, "")
+    return zoneinfo.ZoneInfo(name) if name in _zones() else None
+
+
+class TimeZoneMiddleware:
+    """Times are stored in UTC and shown in the viewer's zone: the one their
+    browser reports (a cookie, so no query and no account setting; every
+    device shows its own local time). Without it, UTC, and every time shown
+    carries its zone's abbreviation, so neither is ever mistaken for the other."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with timezone.override(viewer_time_zone(request)):
+            return self.get_response(request)

@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeVersion
+from courses.services import submit_refusal
 from grader.engine.judge import default_judge
 from grader.engine.results import GradingResult, cut
 from grader.engine.results import Status as TestStatus
@@ -65,11 +66,16 @@ def submission_create(*, user, challenge: Challenge, code: str, kind: str, previ
     The code is saved as the draft in the same transaction, and kept when the
     request is refused, so a refused request loses nothing. A *preview* (an
     instructor trying the latest, maybe unpublished, content as a learner)
-    keeps no draft and counts in no score.
+    keeps no draft and counts in no score. A Submit of a challenge whose
+    course assignments have all closed for the learner is refused
+    (``courses.services.submit_refusal`` states the rule); Run never is.
     """
     from grader.tasks import grade_submission
 
     code_check(code)
+    closed = None
+    if kind == Submission.Kind.SUBMIT and not preview:  # Run is practice, always allowed
+        closed = submit_refusal(user=user, challenge=challenge, now=timezone.now())
     # ids, not versions: a version carries its whole pack, and only its id is stored
     version_id = (challenge.draft_version_id if preview else None) or challenge.current_version_id
     if version_id is None:
@@ -80,7 +86,7 @@ def submission_create(*, user, challenge: Challenge, code: str, kind: str, previ
         # Serialise this user's requests, so two quick clicks cannot both pass
         # the checks below. (SQLite's IMMEDIATE transactions already do.)
         get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
-        refusal = _refusal(user)
+        refusal = SubmissionRefused(closed, status=403) if closed else _refusal(user)
         if refusal is None:
             submission = Submission.objects.create(
                 user=user, challenge=challenge, version_id=version_id, code=code, kind=kind, preview=preview,

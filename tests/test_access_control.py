@@ -1,13 +1,21 @@
 """Every URL of the app, as every kind of visitor: the expected status for each.
 
 A new URL without an entry here fails the first test, so no page ships
-without its access rule being decided.
+without its access rule being decided. Course URLs are walked with the roles
+a course gives (COURSE_EXPECTED), and their POSTs too, as those who must be
+refused (COURSE_POST_REFUSED): nothing may change.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts.roles import grant_instructor
+from courses.models import Assignment, AssignmentChallenge, Course, Extension, Membership
+from courses.services import assignment_save, course_create, extension_grant
 from grader.services import submission_create
 from studio.models import Regrade, ValidationRun
 
@@ -78,7 +86,28 @@ def routes(resolver=None, prefix=""):
 
 
 def test_every_url_has_an_access_rule():
-    assert set(routes()) == set(EXPECTED)
+    assert set(routes()) == set(EXPECTED) | set(COURSE_EXPECTED)
+    assert set(COURSE_POST_REFUSED) <= set(COURSE_EXPECTED)
+
+
+def _path(route: str, values: dict) -> str:
+    path = "/" + route
+    for prefix, name in PK_OF.items():
+        if route.startswith(prefix):
+            path = path.replace("<int:pk>", values[name])
+    for name, value in values.items():
+        for converter in ("slug", "int", "str", ""):
+            path = path.replace(f"<{converter}:{name}>" if converter else f"<{name}>", value)
+    return path
+
+
+def _check(response, expected, who, path) -> None:
+    if expected == LOGIN:
+        assert response.status_code == 302 and "/login/" in response["Location"], (who, path)
+    elif isinstance(expected, tuple):
+        assert response.status_code in expected, (who, path, response.status_code)
+    else:
+        assert response.status_code == expected, (who, path, response.status_code)
 
 
 @pytest.fixture
@@ -97,21 +126,120 @@ def visitors(client, django_user_model, alice, bob, softmax):
 @pytest.mark.parametrize("route", sorted(EXPECTED))
 def test_each_url_answers_each_visitor_as_expected(client, visitors, route):
     values, users = visitors
-    path = "/" + route
-    for prefix, name in PK_OF.items():
-        if route.startswith(prefix):
-            path = path.replace("<int:pk>", values[name])
-    for name, value in values.items():
-        for converter in ("slug", "int", "str", ""):
-            path = path.replace(f"<{converter}:{name}>" if converter else f"<{name}>", value)
+    path = _path(route, values)
     for (who, user), expected in zip(users.items(), EXPECTED[route], strict=True):
         client.logout()
         if user is not None:
             client.force_login(user)
-        response = client.get(path)
-        if expected == LOGIN:
-            assert response.status_code == 302 and "/login/" in response["Location"], (who, path)
-        elif isinstance(expected, tuple):
-            assert response.status_code in expected, (who, path, response.status_code)
-        else:
-            assert response.status_code == expected, (who, path, response.status_code)
+        _check(client.get(path), expected, who, path)
+
+
+# Course routes -> expected GET status for (anonymous, an instructor of this
+# course, an instructor of another course, this course's TA, a learner enrolled
+# in it, a learner of another course, admin). Not a member: 404, whatever the
+# page, so a course's existence does not leak; a member without the right: 403.
+ANY = (LOGIN, 200, 200, 200, 200, 200, 200)
+MEMBERS = (LOGIN, 200, 404, 200, 200, 404, 200)  # every member reads it
+STAFF = (LOGIN, 200, 404, 200, 403, 404, 200)  # instructors and TAs read it
+EDIT = (LOGIN, 200, 404, 403, 403, 404, 200)  # instructors only
+POST_ONLY = (LOGIN, 405, 405, 405, 405, 405, 405)
+C, A = "courses/<int:course_id>/", "courses/<int:course_id>/assignments/<int:assignment_id>/"
+COURSE_EXPECTED = {
+    "courses/": ANY,
+    "courses/new/": (LOGIN, 200, 200, 403, 403, 403, 200),  # the site's instructors create courses
+    "courses/join/": ANY,
+    "courses/join/<str:code>/": (LOGIN, 302, 200, 302, 302, 200, 200),  # members go straight to the course
+    C: MEMBERS,
+    C + "edit/": EDIT,
+    C + "leave/": POST_ONLY,
+    C + "members/": STAFF,
+    C + "members/<int:membership_id>/role/": POST_ONLY,
+    C + "members/<int:membership_id>/remove/": POST_ONLY,
+    C + "joining/": POST_ONLY,
+    C + "rotate/": POST_ONLY,
+    C + "roster/": EDIT,
+    C + "roster/apply/": POST_ONLY,
+    C + "assignments/new/": EDIT,
+    A: MEMBERS,
+    A + "edit/": EDIT,
+    A + "move/": POST_ONLY,
+    A + "extensions/": STAFF,
+    A + "extensions/<int:extension_id>/revoke/": POST_ONLY,
+}
+# POSTs, as each visitor who must be refused (None: allowed, and tested with
+# what it does in courses/tests/test_views.py).
+REFUSED = (LOGIN, None, 404, 403, 403, 404, None)
+COURSE_POST_REFUSED = {
+    "courses/new/": (LOGIN, None, None, 403, 403, 403, None),
+    "courses/join/": (LOGIN, None, None, None, None, None, None),
+    "courses/join/<str:code>/": (LOGIN, None, None, None, None, None, None),
+    C + "leave/": (LOGIN, None, 404, None, None, 404, None),
+    **{
+        route: REFUSED
+        for route in COURSE_EXPECTED
+        if route.startswith(C)
+        and route not in (C + "leave/", C + "members/")
+        and COURSE_EXPECTED[route] in (EDIT, STAFF, POST_ONLY)
+    },
+}
+
+
+@pytest.fixture
+def course_visitors(django_user_model, teacher, alice, bob, softmax):
+    now = timezone.now()
+    make = django_user_model.objects.create_user
+    other_teacher, tara = make("teacher2", "t2@example.com"), make("tara", "tara@example.com")
+    grant_instructor(other_teacher)
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "root-password-1")
+    course = course_create(user=teacher, title="Ours", now=now)
+    other = course_create(user=other_teacher, title="Theirs", now=now)
+    Membership.objects.create(course=course, user=tara, role=Membership.Role.TA, joined=now)
+    learner = Membership.objects.create(course=course, user=alice, joined=now)
+    Membership.objects.create(course=other, user=bob, joined=now)
+    fields = {"title": "Week 1", "opens": now - timedelta(days=1), "due": now + timedelta(days=1), "closes": None,
+              "late_penalty_per_day": 0.1, "late_floor": 0.5}  # fmt: skip
+    assignment = assignment_save(course=course, fields=fields, challenges=[softmax])
+    extension = extension_grant(assignment=assignment, user=alice, due=now + timedelta(days=3), closes=None)
+    values = {"course_id": course.pk, "assignment_id": assignment.pk, "membership_id": learner.pk,
+              "extension_id": extension.pk, "code": course.join_code}  # fmt: skip
+    users = {"anonymous": None, "instructor": teacher, "other instructor": other_teacher, "ta": tara,
+             "learner": alice, "other learner": bob, "admin": admin}  # fmt: skip
+    return {k: str(v) for k, v in values.items()}, users
+
+
+def _visit(client, user) -> None:
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+
+
+@pytest.mark.parametrize("route", sorted(COURSE_EXPECTED))
+def test_each_course_url_answers_each_role_as_expected(client, course_visitors, route):
+    values, users = course_visitors
+    path = _path(route, values)
+    for (who, user), expected in zip(users.items(), COURSE_EXPECTED[route], strict=True):
+        _visit(client, user)
+        _check(client.get(path), expected, who, path)
+
+
+def _courses_state() -> list:
+    return [
+        [model_to_dict(row) for row in model.objects.order_by("pk")]
+        for model in (Course, Membership, Assignment, AssignmentChallenge, Extension)
+    ]
+
+
+@pytest.mark.parametrize("route", sorted(COURSE_POST_REFUSED))
+def test_each_course_post_is_refused_to_those_it_must_be(client, course_visitors, route):
+    values, users = course_visitors
+    path = _path(route, values)
+    before = _courses_state()
+    for (who, user), expected in zip(users.items(), COURSE_POST_REFUSED[route], strict=True):
+        if expected is None:
+            continue
+        _visit(client, user)
+        # a POST that would change something if it were let through
+        data = {"role": "instructor", "open": "0", "direction": "up", "text": "bob", "title": "Taken over",
+                "code": values["code"]}  # fmt: skip
+        _check(client.post(path, data), expected, who, path)
+    assert _courses_state() == before, route
