@@ -317,3 +317,8 @@ def submit_refusal(*, user, challenge: Challenge | int, now: datetime) -> str | 
         f"“{last.title}” ({last.course}) closed at {local_text(closes)}: Submits of this challenge "
         "are no longer accepted. Run still works, for practice."
     )
+
+
+def refuse_closed_submit(sender, *, user, challenge, now, **kwargs) -> str | None:
+    """grader.services.submit_requested's receiver: submit_refusal's answer."""
+    return submit_refusal(user=user, challenge=challenge, now=now)

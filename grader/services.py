@@ -15,10 +15,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeVersion
-from courses.services import submit_refusal
 from grader.engine.judge import default_judge
 from grader.engine.results import GradingResult, cut
 from grader.engine.results import Status as TestStatus
@@ -60,22 +60,31 @@ def _draft_upsert(*, user, challenge: Challenge, code: str) -> Draft:
     return draft
 
 
+# Sent before a learner's Submit is stored, with user, challenge and now; a
+# receiver returns why it is refused, or None. Apps that set dates on work
+# (courses) connect here, so the grader imports none of them.
+submit_requested = Signal()
+
+
 def submission_create(*, user, challenge: Challenge, code: str, kind: str, preview: bool = False) -> Submission:
     """Store a grading request and enqueue it once the row is committed.
 
     The code is saved as the draft in the same transaction, and kept when the
     request is refused, so a refused request loses nothing. A *preview* (an
     instructor trying the latest, maybe unpublished, content as a learner)
-    keeps no draft and counts in no score. A Submit of a challenge whose
-    course assignments have all closed for the learner is refused
-    (``courses.services.submit_refusal`` states the rule); Run never is.
+    keeps no draft and counts in no score. A Submit is refused when a
+    receiver of ``submit_requested`` gives a reason (the courses app's, when
+    the learner's assignments holding the challenge have all closed:
+    ``courses.services.submit_refusal`` states the rule); Run never is.
     """
     from grader.tasks import grade_submission
 
     code_check(code)
     closed = None
     if kind == Submission.Kind.SUBMIT and not preview:  # Run is practice, always allowed
-        closed = submit_refusal(user=user, challenge=challenge, now=timezone.now())
+        now = timezone.now()
+        answers = submit_requested.send(sender=Submission, user=user, challenge=challenge, now=now)
+        closed = next((reason for _, reason in answers if reason), None)
     # ids, not versions: a version carries its whole pack, and only its id is stored
     version_id = (challenge.draft_version_id if preview else None) or challenge.current_version_id
     if version_id is None:
