@@ -17,6 +17,7 @@ from collections.abc import Callable
 from grader.engine import checks
 from grader.engine.pack import Pack, Suite, load_suite
 from grader.engine.results import GradingResult, Status, TestResult, Verdict, cut
+from grader.engine.sandbox import protocol
 from grader.engine.sandbox.client import (
     BadReply,
     LearnerDied,
@@ -27,12 +28,13 @@ from grader.engine.sandbox.client import (
     SandboxError,
 )
 from grader.engine.sandbox.hardening import tune_malloc
-from grader.engine.sandbox.messages import Call, Load, Raised, Reply, ReplyError, loaded_names
-from grader.engine.sandbox.protocol import ProtocolError
+from grader.engine.sandbox.messages import Call, Fresh, Load, Raised, Reply, ReplyError, loaded_names
+from grader.engine.sandbox.protocol import OpaqueArgument, ProtocolError
 
 log = logging.getLogger(__name__)
 
 MAX_CODE_BYTES = 1 << 20
+CREDITED_PARTS = 64  # values and containers in a reply whose reading is taken off a timed call
 HIDDEN_NOT_RUN = "not run"
 
 
@@ -67,7 +69,7 @@ class _Session:
         self.pristine = False  # no call since the module was executed
         self.names: list[str] = []
 
-    def _request(self, request: Load | Call, timed: bool = False) -> object:
+    def _request(self, request: Load | Fresh | Call, timed: bool = False) -> object:
         """The body of the reply to *request*, if it is OK; raises for the rest
         (ProtocolError if the request itself may not cross)."""
         try:
@@ -112,22 +114,34 @@ class _Session:
         self.fresh_pending = self.pristine = False
         try:
             return self._request(request, timed)
+        except OpaqueArgument as exc:  # a test hands back what the learner returned (a cache, to a backward pass)
+            raise AssertionError(f"{name}() cannot be given what your code returned before: {exc}") from None
         except ProtocolError as exc:  # the test passed arguments that may not cross: the author's bug
             raise TypeError(f"argument to {name}() cannot be sent to the sandbox: {exc}") from exc
 
     def timed_call(self, name: str, args: tuple, kwargs: dict) -> tuple[object, float]:
         """A call, and the learner process's CPU time for it, less its share of
-        carrying the arguments, estimated by what encoding them cost the judge
-        (their decoding there mirrors it: comparing a kept array's bytes,
-        copying it in). Returning the value is the learner's own cost: its
-        size is the learner's choice, and a reply padded to be slow to decode
-        must not buy time. Only timed calls read the clocks: system calls that
-        every call of a 100-step loop would pay otherwise, for nothing."""
+        carrying the data, estimated by what carrying it cost the judge:
+        encoding the arguments mirrors their decoding there (comparing a kept
+        array's bytes, copying it in), reading the reply its sending. The
+        reply's share is credited only for a reply of a result's size, a few
+        arrays and numbers (``CREDITED_PARTS``): a reply padded with parts
+        that are dear to read (30,000 empty arrays) must not buy time. The
+        module is executed afresh before, untimed: its own work is not the
+        function's. Only timed calls read the clocks: system calls that every
+        call of a 100-step loop would pay otherwise, for nothing."""
         self._ensure_process()
+        if self.fresh_pending:  # a check at the module's end, tables built at import: not the function's time
+            self._request(Fresh())
+            self.fresh_pending = False
         proc = self.proc
         before = proc.cpu_seconds()
         value = self.call(name, args, kwargs, timed=True)
-        return value, max(proc.cpu_seconds() - before - proc.encoding_seconds, 0.0)
+        spent = proc.cpu_seconds() - before
+        carrying = proc.encoding_seconds
+        if protocol.parts_within(value, CREDITED_PARTS):
+            carrying += proc.reading_seconds
+        return value, max(spent - carrying, 0.0)
 
     def kill(self) -> None:
         """End the current learner process without waiting for its teardown."""

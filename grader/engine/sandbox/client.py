@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.engine.sandbox import hardening, protocol
-from grader.engine.sandbox.messages import Call, Load, ReplyError, read_reply
+from grader.engine.sandbox.messages import Call, Fresh, Load, ReplyError, read_reply
 from grader.engine.sandbox.zygote import SCRATCH_PREFIX, scratch_prefix
 
 log = logging.getLogger(__name__)
@@ -387,24 +387,27 @@ class LearnerProcess:
         self.sent = protocol.SentArrays(max_bytes=min(KEPT_BYTES, memory_mb * 2**20 // 8))
         self.status: int | None = None
         self.closed = False
-        self.encoding_seconds = 0.0  # of the last timed request
+        self.encoding_seconds = self.reading_seconds = 0.0  # of the last timed request
 
-    def request(self, request: Load | Call, deadline: float, output: Output, timed: bool = False) -> tuple:
+    def request(self, request: Load | Fresh | Call, deadline: float, output: Output, timed: bool = False) -> tuple:
         """Send *request* and wait until *deadline* (monotonic) for its reply:
         its (kind, body) (messages.read_reply). It is read as it arrives, into
         a reused buffer, its prefix checked against the limits before the rest
         is read (protocol.Receiver). With *timed*, what encoding the request
-        cost this thread is kept in ``encoding_seconds``."""
+        cost this thread is kept in ``encoding_seconds``, and what reading the
+        reply cost it in ``reading_seconds``."""
         if self.closed:
             raise LearnerDied("the process had already ended")
         id = secrets.randbits(62)  # unguessable: a reply written ahead of its request cannot name it
         if timed:
             start = time.thread_time()
             parts = protocol.encode_parts(request.wire(id), sent=self.sent)
-            self.encoding_seconds = time.thread_time() - start
+            sent = time.thread_time()
+            reply = self._exchange(parts, deadline, output)
+            self.encoding_seconds, self.reading_seconds = sent - start, time.thread_time() - sent
         else:
             parts = protocol.encode_parts(request.wire(id), sent=self.sent)
-        reply = self._exchange(parts, deadline, output)
+            reply = self._exchange(parts, deadline, output)
         try:
             return read_reply(reply, id)
         except ReplyError as exc:

@@ -1168,8 +1168,13 @@ def test_monkey_patching_numpys_checks(arena):
     ids=["ndarray-subclass", "object-array", "float-subclass", "masked-array", "set", "function", "deep-list"],
 )
 def test_returning_a_value_that_may_not_cross(arena, code):
+    # An object of a class of its own crosses as an Opaque, its type's name only: the test's check
+    # fails on it (this pack's names the type it got); arrays of objects and values too deep are refused.
     result = arena.grade(code)
-    assert result.tests[0].message.startswith("the function returned a value that cannot be checked")
+    message = result.tests[0].message
+    assert message == "result should be a numpy array, got Opaque" or message.startswith(
+        "the function returned a value that cannot be checked"
+    ), message
     arena.assert_contained(result, Verdict.FAILED)
 
 
