@@ -40,8 +40,8 @@ class ChallengeForm(forms.Form):
     tags = forms.CharField(required=False, help_text="Comma-separated, e.g. softmax, numerics.")
     functions = forms.CharField(help_text="The function names learners define, comma-separated.")
     points = forms.IntegerField(min_value=1, max_value=10_000)
-    time_per_test = _limit("time_per_test", "Time per test (s)", "Wall-clock seconds for one test.")
-    time_total = _limit("time_total", "Time per grading (s)", "Wall-clock seconds for a whole grading.")
+    time_per_test = _limit("time_per_test", "Time per test (s)", "Seconds of the learner's CPU for one test.")
+    time_total = _limit("time_total", "Time per grading (s)", "Seconds of the learner's CPU for a whole grading.")
     memory_mb = forms.IntegerField(
         label="Memory (MB)", min_value=Limits.BOUNDS["memory_mb"][0], max_value=Limits.BOUNDS["memory_mb"][1]
     )

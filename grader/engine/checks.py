@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.engine.sandbox.protocol import Opaque
+
 __all__ = [
     "assert_allclose",
     "assert_finite",
@@ -49,6 +51,8 @@ def _fmt(x: Any) -> str:
 
 
 def _type_name(x: Any) -> str:
+    if isinstance(x, Opaque):
+        return str(x)
     if x is None:
         return "None (did you forget to return?)"
     if isinstance(x, (tuple, list)):

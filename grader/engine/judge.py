@@ -17,8 +17,11 @@ from collections.abc import Callable
 from grader.engine import checks
 from grader.engine.pack import Pack, Suite, load_suite
 from grader.engine.results import GradingResult, Status, TestResult, Verdict, cut
+from grader.engine.sandbox import protocol
 from grader.engine.sandbox.client import (
+    WAIT_FACTOR,
     BadReply,
+    Budget,
     LearnerDied,
     LearnerProcess,
     LearnerTimeout,
@@ -27,12 +30,13 @@ from grader.engine.sandbox.client import (
     SandboxError,
 )
 from grader.engine.sandbox.hardening import tune_malloc
-from grader.engine.sandbox.messages import Call, Load, Raised, Reply, ReplyError, loaded_names
-from grader.engine.sandbox.protocol import ProtocolError
+from grader.engine.sandbox.messages import Call, Fresh, Load, Raised, Reply, ReplyError, loaded_names
+from grader.engine.sandbox.protocol import OpaqueArgument, ProtocolError
 
 log = logging.getLogger(__name__)
 
 MAX_CODE_BYTES = 1 << 20
+CREDITED_PARTS = 64  # values and containers in a reply whose reading is taken off a timed call
 HIDDEN_NOT_RUN = "not run"
 
 
@@ -62,16 +66,45 @@ class _Session:
     def __init__(self, sandbox: Sandbox, pack: Pack, code: str, output: Output) -> None:
         self.sandbox, self.pack, self.code, self.output = sandbox, pack, code, output
         self.proc: LearnerProcess | None = None
-        self.deadline = 0.0
         self.fresh_pending = False  # the next call first re-executes the module
         self.pristine = False  # no call since the module was executed
         self.names: list[str] = []
+        # what is left of the grading's limits, in the learner's CPU seconds and idle seconds
+        self.cpu_left = pack.limits.time_total
+        self.idle_left = pack.limits.time_total * WAIT_FACTOR
+        self.step_limit = pack.limits.time_per_test
+        self.budget: Budget | None = None  # the current step's, on its current process
 
-    def _request(self, request: Load | Call, timed: bool = False) -> object:
+    def begin_step(self, limit: float) -> None:
+        """The next step (the load, or a test) may use *limit* seconds of the
+        learner's CPU, within what is left of the grading's."""
+        self.end_step()
+        self.step_limit = limit
+
+    def end_step(self) -> None:
+        """Take what the step used off the grading's limits."""
+        if self.budget is not None:
+            budget, self.budget = self.budget, None
+            budget.measure()
+            self.cpu_left -= budget.cpu
+            self.idle_left -= budget.idle
+
+    @property
+    def used_up(self) -> bool:
+        return self.cpu_left <= 0 or self.idle_left <= 0
+
+    def _budget(self) -> Budget:
+        if self.budget is None or self.budget.pid != self.proc.pid:  # a process replaced mid-step starts afresh
+            self.end_step()
+            cpu = min(self.step_limit, self.cpu_left)
+            self.budget = Budget(self.proc.pid, cpu=cpu, idle=min(self.step_limit * WAIT_FACTOR, self.idle_left))
+        return self.budget
+
+    def _request(self, request: Load | Fresh | Call, timed: bool = False) -> object:
         """The body of the reply to *request*, if it is OK; raises for the rest
         (ProtocolError if the request itself may not cross)."""
         try:
-            kind, body = self.proc.request(request, self.deadline, self.output, timed=timed)
+            kind, body = self.proc.request(request, self._budget(), self.output, timed=timed)
         except BadReply as exc:
             self.kill()
             raise Interference(str(exc)) from exc
@@ -112,26 +145,39 @@ class _Session:
         self.fresh_pending = self.pristine = False
         try:
             return self._request(request, timed)
+        except OpaqueArgument as exc:  # a test hands back what the learner returned (a cache, to a backward pass)
+            raise AssertionError(f"{name}() cannot be given what your code returned before: {exc}") from None
         except ProtocolError as exc:  # the test passed arguments that may not cross: the author's bug
             raise TypeError(f"argument to {name}() cannot be sent to the sandbox: {exc}") from exc
 
     def timed_call(self, name: str, args: tuple, kwargs: dict) -> tuple[object, float]:
         """A call, and the learner process's CPU time for it, less its share of
-        carrying the arguments, estimated by what encoding them cost the judge
-        (their decoding there mirrors it: comparing a kept array's bytes,
-        copying it in). Returning the value is the learner's own cost: its
-        size is the learner's choice, and a reply padded to be slow to decode
-        must not buy time. Only timed calls read the clocks: system calls that
-        every call of a 100-step loop would pay otherwise, for nothing."""
+        carrying the data, estimated by what carrying it cost the judge:
+        encoding the arguments mirrors their decoding there (comparing a kept
+        array's bytes, copying it in), reading the reply its sending. The
+        reply's share is credited only for a reply of a result's size, a few
+        arrays and numbers (``CREDITED_PARTS``): a reply padded with parts
+        that are dear to read (30,000 empty arrays) must not buy time. The
+        module is executed afresh before, untimed: its own work is not the
+        function's. Only timed calls read the clocks: system calls that every
+        call of a 100-step loop would pay otherwise, for nothing."""
         self._ensure_process()
+        if self.fresh_pending:  # a check at the module's end, tables built at import: not the function's time
+            self._request(Fresh())
+            self.fresh_pending = False
         proc = self.proc
         before = proc.cpu_seconds()
         value = self.call(name, args, kwargs, timed=True)
-        return value, max(proc.cpu_seconds() - before - proc.encoding_seconds, 0.0)
+        spent = proc.cpu_seconds() - before
+        carrying = proc.encoding_seconds
+        if protocol.parts_within(value, CREDITED_PARTS):
+            carrying += proc.reading_seconds
+        return value, max(spent - carrying, 0.0)
 
     def kill(self) -> None:
         """End the current learner process without waiting for its teardown."""
         if self.proc is not None:
+            self.end_step()  # what it used, read before it goes
             proc, self.proc = self.proc, None
             proc.end(wait=False)
 
@@ -206,7 +252,7 @@ class Judge:
             suite = self.suite(pack)
             tests = [t for t in suite.tests if t.spec.sample or not run_only]
             with self.sandbox.on_one_cpu():
-                self._run(pack, suite, tests, session, result, start)
+                self._run(pack, suite, tests, session, result)
         except Exception as exc:  # noqa: BLE001  (never blamed on the learner)
             log.exception("internal error grading %s", pack.slug)
             result.verdict, result.score = Verdict.INTERNAL_ERROR, 0.0
@@ -221,9 +267,8 @@ class Judge:
             result.duration_ms = round((time.monotonic() - start) * 1000, 2)
         return result
 
-    def _run(self, pack: Pack, suite: Suite, tests, session: _Session, result: GradingResult, start: float) -> None:
+    def _run(self, pack: Pack, suite: Suite, tests, session: _Session, result: GradingResult) -> None:
         limits = pack.limits
-        total_deadline = start + limits.time_total
         flags: set[str] = set()
 
         def skip_all(message: str, status: str = Status.SKIPPED) -> None:
@@ -238,7 +283,7 @@ class Judge:
 
         # Load once up front: a syntax error, an import-time crash or a missing
         # function is reported as such rather than as N failing tests.
-        session.deadline = min(total_deadline, time.monotonic() + limits.time_per_test)
+        session.begin_step(limits.time_per_test)
         try:
             names = session.load()
         except LearnerError as exc:
@@ -247,10 +292,10 @@ class Judge:
                 result.verdict = Verdict.MEMORY_LIMIT
             skip_all("not run: your code did not load")
             return
-        except LearnerTimeout:
+        except LearnerTimeout as exc:
             session.kill()
             result.verdict = Verdict.TIMEOUT
-            result.error = f"Your code did not finish loading within {limits.time_per_test:g} s."
+            result.error = f"Your code did not finish loading: it {exc.message}."
             skip_all("not run: your code did not finish loading")
             return
         except (LearnerDied, BadValue) as exc:
@@ -273,34 +318,30 @@ class Judge:
         for test in tests:
             hidden = not test.spec.sample
             now = time.monotonic()
-            if now >= total_deadline:
-                result.tests.append(
-                    TestResult(
-                        test.name,
-                        Status.TIMEOUT,
-                        f"not run: the grading's {limits.time_total:g} s were used up",
-                        hidden,
-                        test.spec.weight,
-                    )
-                )
+            session.begin_step(test.spec.timeout or limits.time_per_test)
+            if session.used_up:
+                message = (
+                    f"not run: the grading's {limits.time_total:g} s of CPU were used up" if session.cpu_left <= 0
+                    else f"not run: the grading's {limits.time_total * WAIT_FACTOR:g} s of waiting were used up"
+                )  # fmt: skip
+                result.tests.append(TestResult(test.name, Status.TIMEOUT, message, hidden, test.spec.weight))
                 flags.add("timeout")
                 continue
-            limit = test.spec.timeout or limits.time_per_test
-            session.deadline = min(total_deadline, now + limit)
             session.output.hidden = hidden  # what a hidden test's inputs make the code print stays unseen
-            status, message, metrics = self._run_test(test, suite, proxy, session, result.seed, limit, flags)
+            status, message, metrics = self._run_test(test, suite, proxy, session, result.seed, flags)
             result.tests.append(
                 TestResult(test.name, status, cut(message), hidden, test.spec.weight,
                            round((time.monotonic() - now) * 1000, 2), metrics)
             )  # fmt: skip
         session.output.hidden = False
+        session.end_step()
         total = sum(t.weight for t in result.tests)
         passed = sum(t.weight for t in result.tests if t.status == Status.PASSED)
         result.score = round(passed / total, 6) if total else 0.0
         result.verdict = verdict_for(flags, result.tests)
 
     @staticmethod
-    def _run_test(test, suite: Suite, proxy: LearnerProxy, session: _Session, seed: int, limit: float, flags: set):
+    def _run_test(test, suite: Suite, proxy: LearnerProxy, session: _Session, seed: int, flags: set):
         metrics: dict = {}
         token = checks.current_metrics.set(metrics)
         try:
@@ -318,9 +359,9 @@ class Judge:
         except Interference as exc:
             flags.add("error")
             return Status.ERROR, f"your code interfered with the grader: {exc}", metrics
-        except LearnerTimeout:
+        except LearnerTimeout as exc:
             session.kill()
-            return Status.TIMEOUT, f"took longer than {limit:g} s", metrics
+            return Status.TIMEOUT, exc.message, metrics
         except LearnerDied as exc:
             session.kill()
             if exc.out_of_cpu:

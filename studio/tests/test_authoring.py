@@ -47,7 +47,7 @@ def test_an_existing_slug_or_a_reserved_one_is_refused(teacher_client):
          b"unknown fixture &#x27;oracle&#x27;"),
         ("solution", "def triple(x):\n    return 3 * x\n", b"does not define double()"),
         ("functions", "not a name", b"Not a Python function name"),
-        ("time_per_test", "999", b"less than or equal to 60"),
+        ("time_per_test", "999", b"less than or equal to 30"),
         ("mutants-0-code", "def double(x)\n", b"mutants/triple.py: syntax error"),
     ],
 )  # fmt: skip

@@ -1,8 +1,8 @@
 """The judge's side of the sandbox: the zygote client and learner processes.
 
 Everything read from a learner process is untrusted: replies are size-checked
-frames of data, output is capped, silence past a deadline is a timeout, and a
-closed pipe is a death (docs/architecture.md, trust boundary 5).
+frames of data, output is capped, a step's CPU or idle time past its limit
+(``Budget``) is a timeout, and a closed pipe is a death (docs/architecture.md, trust boundary 5).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.engine.sandbox import hardening, protocol
-from grader.engine.sandbox.messages import Call, Load, ReplyError, read_reply
+from grader.engine.sandbox.messages import Call, Fresh, Load, ReplyError, read_reply
 from grader.engine.sandbox.zygote import SCRATCH_PREFIX, scratch_prefix
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,82 @@ class SandboxError(Exception):
 
 
 class LearnerTimeout(Exception):
-    pass
+    """A limit of a step was reached: *message* says which, with the figure."""
+
+    def __init__(self, message: str, *, cpu: bool) -> None:
+        super().__init__(message)
+        self.message, self.cpu = message, cpu
+
+
+# Seconds a learner process may spend neither running nor waiting for a CPU
+# (sleeping, blocked), as a multiple of its CPU limit: sleeping code is
+# stopped; code that a busy machine keeps waiting for a CPU is not.
+WAIT_FACTOR = float(os.environ.get("GRADER_WAIT_FACTOR", "3"))
+# Waiting this many times the step's limits for a CPU is no verdict on the
+# learner: the machine is overloaded, and the grader says so.
+STARVED_FACTOR = 20
+
+
+def _schedstat(pid: int) -> tuple[float, float] | None:
+    """The seconds *pid* has run, and waited runnable for a CPU (the
+    kernel's account of it: /proc/<pid>/schedstat); None where it is unreadable."""
+    try:
+        with open(f"/proc/{pid}/schedstat", "rb") as f:
+            run, delay, _ = f.read().split()
+        return int(run) / 1e9, int(delay) / 1e9
+    except (OSError, ValueError):
+        return None
+
+
+class Budget:
+    """One step's limits on a learner process (the load, or a test): *cpu*
+    seconds of its CPU, and *idle* seconds neither running nor waiting for a
+    CPU. Both are read from the kernel's accounts of the process, never from
+    the clock on the wall, so a busy machine does not turn correct code into
+    a timeout. Neither can grow faster than the wall clock, so the limits are
+    read only when the wall clock says one could have been reached: none in
+    the usual request, answered at once."""
+
+    def __init__(self, pid: int, *, cpu: float, idle: float) -> None:
+        self.pid, self.cpu_limit, self.idle_limit = pid, cpu, idle
+        self.cpu = self.idle = self.starved = 0.0
+        self._start = self._read_at = time.monotonic()
+        self._base = self._accounts()
+
+    def _accounts(self) -> tuple[float, float]:
+        stat = _schedstat(self.pid)
+        if stat is not None:
+            return stat
+        try:  # no schedstat: its CPU clock, and every other second counts as idle
+            return time.clock_gettime(((~self.pid) << 3) | 2), 0.0
+        except OSError:  # it ended: what it used stays as read last
+            return self._base[0] + self.cpu, self._base[1] + self.starved
+
+    def wait(self) -> float:
+        """Seconds to wait before the limits need reading again."""
+        room = min(self.cpu_limit - self.cpu, self.idle_limit - self.idle)
+        return room - (time.monotonic() - self._read_at)
+
+    def measure(self) -> None:
+        now = time.monotonic()
+        run, delay = self._accounts()
+        self.cpu, self.starved = run - self._base[0], delay - self._base[1]
+        self.idle = max(now - self._start - self.cpu - self.starved, 0.0)
+        self._read_at = now
+
+    def check(self) -> None:
+        """Raise LearnerTimeout past a limit (SandboxError if starved past reason)."""
+        self.measure()
+        if self.cpu >= self.cpu_limit:
+            raise LearnerTimeout(f"used {self.cpu:.3g} s of CPU; the limit is {self.cpu_limit:g} s", cpu=True)
+        if self.idle >= self.idle_limit:
+            raise LearnerTimeout(
+                f"waited {self.idle:.3g} s without using the CPU (sleeping or blocked); the limit is "
+                f"{self.idle_limit:g} s",
+                cpu=False,
+            )
+        if self.starved >= STARVED_FACTOR * (self.cpu_limit + self.idle_limit):
+            raise SandboxError(f"the learner process waited {self.starved:.3g} s for a CPU: the machine is overloaded")
 
 
 class BadReply(Exception):
@@ -387,40 +462,43 @@ class LearnerProcess:
         self.sent = protocol.SentArrays(max_bytes=min(KEPT_BYTES, memory_mb * 2**20 // 8))
         self.status: int | None = None
         self.closed = False
-        self.encoding_seconds = 0.0  # of the last timed request
+        self.encoding_seconds = self.reading_seconds = 0.0  # of the last timed request
 
-    def request(self, request: Load | Call, deadline: float, output: Output, timed: bool = False) -> tuple:
-        """Send *request* and wait until *deadline* (monotonic) for its reply:
-        its (kind, body) (messages.read_reply). It is read as it arrives, into
+    def request(self, request: Load | Fresh | Call, budget: Budget, output: Output, timed: bool = False) -> tuple:
+        """Send *request* and wait for its reply within *budget*: its (kind, body) (messages.read_reply). It is read as it arrives, into
         a reused buffer, its prefix checked against the limits before the rest
         is read (protocol.Receiver). With *timed*, what encoding the request
-        cost this thread is kept in ``encoding_seconds``."""
+        cost this thread is kept in ``encoding_seconds``, and what reading the
+        reply cost it in ``reading_seconds``."""
         if self.closed:
             raise LearnerDied("the process had already ended")
         id = secrets.randbits(62)  # unguessable: a reply written ahead of its request cannot name it
         if timed:
             start = time.thread_time()
             parts = protocol.encode_parts(request.wire(id), sent=self.sent)
-            self.encoding_seconds = time.thread_time() - start
+            sent = time.thread_time()
+            reply = self._exchange(parts, budget, output)
+            self.encoding_seconds, self.reading_seconds = sent - start, time.thread_time() - sent
         else:
             parts = protocol.encode_parts(request.wire(id), sent=self.sent)
-        reply = self._exchange(parts, deadline, output)
+            reply = self._exchange(parts, budget, output)
         try:
             return read_reply(reply, id)
         except ReplyError as exc:
             raise BadReply(str(exc)) from exc
 
-    def _exchange(self, parts: list, deadline: float, output: Output) -> object:
+    def _exchange(self, parts: list, budget: Budget, output: Output) -> object:
         unsent = self._write(parts)  # most requests fit in the pipe at once: one writev
         if unsent:
             self._poll.register(self.req_w, select.POLLOUT)
         self._receiver.reset()
         try:
             while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise LearnerTimeout
-                for fd, _ in self._poll.poll(remaining * 1000):
+                wait = budget.wait()
+                if wait <= 0:
+                    budget.check()
+                    continue
+                for fd, _ in self._poll.poll(math.ceil(wait * 1000)):
                     if fd == self.rep_r:
                         value = self._read_reply(output)
                         if value is not protocol.MORE:

@@ -13,7 +13,7 @@ import linecache
 import sys
 import traceback
 
-from grader.engine.sandbox.messages import RE, Call, Load, Raised, Reply, read_request
+from grader.engine.sandbox.messages import RE, Call, Fresh, Load, Raised, Reply, read_request
 
 FILENAME = "solution.py"
 
@@ -47,7 +47,7 @@ class Learner:
                 except Exception:  # noqa: BLE001  (learner may have replaced or broken it)
                     pass
             try:
-                parts = protocol.encode_parts(reply, protocol.MAX_REPLY_HEADER)
+                parts = protocol.encode_parts(reply, protocol.MAX_REPLY_HEADER, opaque=True)
             except Exception as exc:  # noqa: BLE001
                 parts = protocol.encode_parts({Reply.BAD_VALUE: _short(exc), RE: reply[RE]})
             protocol.write_parts(self.reply_fd, parts)
@@ -64,7 +64,7 @@ class Learner:
         reply[RE] = request.id
         return reply
 
-    def answer(self, request: Load | Call) -> dict:
+    def answer(self, request: Load | Fresh | Call) -> dict:
         if type(request) is Load:
             linecache.cache[FILENAME] = (len(request.code), None, request.code.splitlines(True), FILENAME)
             try:
@@ -75,6 +75,8 @@ class Learner:
             return self.fresh() or {
                 Reply.OK: sorted(k for k, v in self.globals.items() if callable(v) and type(k) is str)
             }
+        if type(request) is Fresh:
+            return self.fresh() or {Reply.OK: None}
         error = self.fresh() if request.fresh else None
         if error:
             return error

@@ -41,6 +41,18 @@ class Load:
 
 
 @dataclass(frozen=True, slots=True)
+class Fresh:
+    """Execute the module again (new globals, new default arguments) and call
+    nothing: before a timed call, so that the module's own work is not timed."""
+
+    OP = "fresh"
+    id: int = 0
+
+    def wire(self, id: int) -> dict:
+        return {OP: self.OP, ID: id}
+
+
+@dataclass(frozen=True, slots=True)
 class Call:
     """Call one of the module's functions; with *fresh*, execute the module
     again first (new globals, new default arguments: each test's own)."""
@@ -56,13 +68,15 @@ class Call:
         return {OP: self.OP, ID: id, "name": self.name, "args": self.args, "kwargs": self.kwargs, "fresh": self.fresh}
 
 
-def read_request(msg) -> Load | Call:
+def read_request(msg) -> Load | Fresh | Call:
     """The learner side's reading of a request (the judge's, so trusted; but
     the learner's code may have changed what the learner process holds)."""
     op, id = (msg.get(OP), msg.get(ID)) if type(msg) is dict else (None, None)
     if type(id) is int:
         if op == Load.OP and type(msg.get("code")) is str:
             return Load(msg["code"], id)
+        if op == Fresh.OP:
+            return Fresh(id)
         if op == Call.OP and type(msg.get("name")) is str and type(msg.get("args")) is list:
             kwargs = msg.get("kwargs")
             if type(kwargs) is dict and all(type(k) is str for k in kwargs):

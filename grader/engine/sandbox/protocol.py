@@ -70,6 +70,7 @@ class Tag:
     MESSAGE = "m"  # [handles to forget, value]: a request's top, to a learner process only
     KEEP = "k"  # [handle, spec]: an array to keep under handle, requests only
     REFERENCE = "r"  # handle: an array kept already, requests only
+    OPAQUE = "x"  # a type's name: a value of the learner's that may not cross, replies only
 
 
 class ProtocolError(Exception):
@@ -78,6 +79,25 @@ class ProtocolError(Exception):
 
 class Truncated(ProtocolError):
     """The stream ended in the middle of a frame."""
+
+
+@dataclass(frozen=True, slots=True)
+class Opaque:
+    """Where a reply held a value that may not cross (an object of the
+    learner's own class, a generator): its type's name, and nothing else.
+    A test that checks it fails, saying what it was; one that does not (a
+    free-form cache) is not failed by it. It cannot be sent back."""
+
+    type_name: str
+
+    def __str__(self) -> str:
+        return (
+            f"a {self.type_name}, which cannot leave the sandbox (return tuples, lists and dicts of arrays and numbers)"
+        )
+
+
+class OpaqueArgument(ProtocolError):
+    """A request would send back an Opaque the learner process returned."""
 
 
 # What ``dtype.str`` gives for the kinds that may cross ("<f8", "|b1"): checked
@@ -187,13 +207,14 @@ class SentArrays:
 
 
 class _Encoder:
-    __slots__ = ("buffers", "size", "items", "sent")
+    __slots__ = ("buffers", "size", "items", "sent", "opaque")
 
-    def __init__(self, sent: SentArrays | None = None) -> None:
+    def __init__(self, sent: SentArrays | None = None, opaque: bool = False) -> None:
         self.buffers: list = []  # the arrays' bytes, in order: memoryviews of their own memory when contiguous
         self.size = 0
         self.items = 0
         self.sent = sent
+        self.opaque = opaque
 
     def encode(self, value, depth: int = 0):
         self.items += 1
@@ -225,7 +246,14 @@ class _Encoder:
             return {Tag.SCALAR: self._array(np.asarray(value))}
         if t is complex:
             return {Tag.COMPLEX: [repr(value.real), repr(value.imag)]}
-        raise ProtocolError(f"a value of type {t.__module__}.{t.__qualname__} may not cross")
+        if isinstance(value, tuple):  # a namedtuple: its items cross, as a tuple
+            return {Tag.TUPLE: [self.encode(v, depth + 1) for v in tuple.__iter__(value)]}
+        if t is Opaque:
+            raise OpaqueArgument(str(value))
+        name = f"{t.__module__}.{t.__qualname__}"
+        if self.opaque:
+            return {Tag.OPAQUE: name[-100:]}  # the end names the class
+        raise ProtocolError(f"a value of type {name} may not cross")
 
     def header(self, value, max_header: int) -> bytes:
         try:
@@ -266,13 +294,32 @@ class _Encoder:
             self.buffers.append(memoryview(flat.view(np.uint8)))
 
 
-def encode_parts(value, max_header: int = MAX_HEADER, sent: SentArrays | None = None) -> list:
+def parts_within(value, limit: int) -> bool:
+    """Whether *value* (decoded, so of the types that cross) has at most
+    *limit* values and containers; it stops counting past the limit."""
+    left = [limit]
+
+    def walk(v) -> bool:
+        left[0] -= 1
+        if left[0] < 0:
+            return False
+        if type(v) is dict:
+            return all(walk(k) and walk(x) for k, x in v.items())
+        if type(v) in (list, tuple):
+            return all(walk(x) for x in v)
+        return True
+
+    return walk(value)
+
+
+def encode_parts(value, max_header: int = MAX_HEADER, sent: SentArrays | None = None, opaque: bool = False) -> list:
     """Serialise *value* into one frame, as buffers to write in order (the
     prefix and header, then the arrays' bytes); or raise ProtocolError.
     The arrays must not change until the frame is written. With *sent* (a
     request to a learner process), large arrays it keeps already cross as
-    references, and the frame says which kept arrays to forget."""
-    enc = _Encoder(sent)
+    references, and the frame says which kept arrays to forget. With
+    *opaque* (a reply), a value that may not cross goes as an ``Opaque``."""
+    enc = _Encoder(sent, opaque)
     try:
         header = enc.header(value, max_header)
     except ProtocolError:
@@ -407,6 +454,8 @@ class _Decoder:
                 return self.kept[body].copy()
             case Tag.PAIRS if type(body) is list:
                 return self._pairs(body, depth)
+            case Tag.OPAQUE if self.kept is None and type(body) is str and len(body) <= 100:
+                return Opaque(body)
         raise ProtocolError(f"unknown tag {str(tag)[:20]!r}")
 
     def _pairs(self, body: list, depth: int) -> dict:

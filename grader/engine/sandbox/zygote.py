@@ -262,6 +262,6 @@ def _warm_up() -> None:
     for request in requests:
         frame = b"".join(protocol.encode_parts(request.wire(0), sent=sent))
         reply = b"".join(protocol.encode_parts(learner.handle(receiver.read(io.BytesIO(frame).readinto)),
-                                               protocol.MAX_REPLY_HEADER))  # fmt: skip
+                                               protocol.MAX_REPLY_HEADER, opaque=True))  # fmt: skip
         replies.read(io.BytesIO(reply).readinto)
     linecache.cache.pop(FILENAME, None)

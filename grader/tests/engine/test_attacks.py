@@ -30,7 +30,7 @@ import pytest
 from grader.engine.judge import Judge
 from grader.engine.pack import Limits
 from grader.engine.results import Verdict
-from grader.engine.sandbox.client import OUTPUT_CAP, ROOT, UID_BASE
+from grader.engine.sandbox.client import OUTPUT_CAP, ROOT, UID_BASE, WAIT_FACTOR
 
 from .conftest import PACKS
 
@@ -215,7 +215,9 @@ class Arena:
             code = code.replace("{" + key + "}", repr(value))
         start = time.monotonic()
         result = self.judge.grade(self.pack, code, run_only=run_only)
-        assert time.monotonic() - start < self.pack.limits.time_total + 2, "the grading overran its limits"
+        # the learner's limits are in its CPU and idle seconds; the clock on the wall is bound by both
+        wall = self.pack.limits.time_total * (1 + WAIT_FACTOR) + 2
+        assert time.monotonic() - start < wall, "the grading overran its limits"
         return result
 
     def connections(self) -> list[str]:
@@ -358,7 +360,7 @@ def test_infinite_loop_at_import(arena):
 
 def test_infinite_loop_in_the_function(arena):
     result = arena.grade("def double(x):\n    while True:\n        pass\n")
-    assert result.tests[0].message == "took longer than 1 s"
+    assert re.fullmatch(r"used 1(\.0\d)? s of CPU; the limit is 1 s", result.tests[0].message), result.tests[0].message
     arena.assert_contained(result, Verdict.TIMEOUT)
 
 
@@ -1168,8 +1170,13 @@ def test_monkey_patching_numpys_checks(arena):
     ids=["ndarray-subclass", "object-array", "float-subclass", "masked-array", "set", "function", "deep-list"],
 )
 def test_returning_a_value_that_may_not_cross(arena, code):
+    # An object of a class of its own crosses as an Opaque, its type's name only: the test's check
+    # fails on it (this pack's names the type it got); arrays of objects and values too deep are refused.
     result = arena.grade(code)
-    assert result.tests[0].message.startswith("the function returned a value that cannot be checked")
+    message = result.tests[0].message
+    assert message == "result should be a numpy array, got Opaque" or message.startswith(
+        "the function returned a value that cannot be checked"
+    ), message
     arena.assert_contained(result, Verdict.FAILED)
 
 

@@ -761,7 +761,29 @@ def test_a_request_round_trips_by_name():
     read = messages.read_request(protocol.read_frame(io.BytesIO(protocol.encode(call.wire(id=5)))))
     assert (read.name, read.kwargs, read.fresh, read.args[0].shape, read.id) == ("f", {"axis": -1}, True, (2,), 5)
     assert messages.read_request({"op": "load", "id": 1, "code": "x = 1"}) == messages.Load("x = 1", 1)
+    assert messages.read_request({"op": "fresh", "id": 2}) == messages.Fresh(2)
     with pytest.raises(protocol.ProtocolError):
-        messages.read_request({"op": "fresh", "id": 1})
+        messages.read_request({"op": "exec", "id": 1})
     with pytest.raises(protocol.ProtocolError):
         messages.read_request({"op": "load", "code": "x = 1"})  # no id
+
+
+def test_a_namedtuple_crosses_as_a_tuple_and_an_object_as_its_name_only():
+    from collections import namedtuple
+
+    Cache = namedtuple("Cache", "x mean")
+    cache = Cache(np.arange(3.0), 1.0)
+
+    class Mine:
+        pass
+
+    frame = b"".join(protocol.encode_parts({"ok": (np.ones(2), cache, Mine())}, opaque=True))
+    out, crossed, opaque = protocol.read_frame(io.BytesIO(frame))["ok"]
+    assert type(crossed) is tuple and crossed[1] == 1.0 and np.array_equal(crossed[0], np.arange(3.0))
+    assert opaque == protocol.Opaque(f"{Mine.__module__}.{Mine.__qualname__}"[-100:])
+    with pytest.raises(ProtocolError, match="may not cross"):
+        protocol.encode(Mine())  # a request, or a reply without opaque: refused as before
+    with pytest.raises(protocol.OpaqueArgument, match="cannot leave the sandbox"):
+        protocol.encode([opaque])  # what came back as an Opaque cannot be sent again
+    with pytest.raises(ProtocolError, match="unknown tag"):  # a learner process reads no Opaque in a request
+        protocol.decode(json.dumps({"m": [[], {"x": "solution.Cache"}]}).encode(), b"", kept={})
