@@ -12,7 +12,11 @@ instructor, median of several runs:
   work alone), and the naive page: one aggregate per learner per challenge;
 - the per-challenge analytics page;
 - export.csv and submissions.csv, streamed to the end; submissions.csv's peak
-  Python memory against reading every row at once.
+  Python memory against reading every row at once;
+- the course gradebook: a course of 500 learners x 30 challenges in 5
+  assignments x 4 Submits (some late): its page, sorted by total, its CSV and
+  an assignment's analytics, against the bare query of the course's Submits;
+  and each one's queries at 50 learners and at 500, which must be equal.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import statistics
 import tempfile
 import time
 import tracemalloc
+from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -48,6 +53,9 @@ from django.utils import timezone  # noqa: E402
 from accounts.roles import grant_instructor  # noqa: E402
 from bench.common import timed  # noqa: E402
 from challenges.models import Challenge, ChallengeVersion  # noqa: E402
+from courses.models import Membership  # noqa: E402
+from courses.selectors import _submits, course_learners  # noqa: E402
+from courses.services import assignment_save, course_create  # noqa: E402
 from gradebook.selectors import _cell_stats, learner_list  # noqa: E402
 from grader.models import Submission  # noqa: E402
 from studio.models import ValidationRun  # noqa: E402
@@ -64,15 +72,11 @@ def _statuses(failing: set[str]) -> dict[str, str]:
     return {t: "failed" if t in failing else "passed" for t in TESTS}
 
 
-def build(learners: int, challenges: int, submits: int, seed: int = 1) -> tuple:
-    """The data set; returns (instructor, challenge slugs)."""
-    rng = random.Random(seed)
-    User = get_user_model()
-    teacher = User.objects.create_user("teacher")
-    grant_instructor(teacher)
+def _challenges(rng: random.Random, count: int, prefix: str = "ch") -> list[ChallengeVersion]:
+    """*count* published challenges, each validated, with three mutants."""
     versions = []
-    for i in range(challenges):
-        c = Challenge.objects.create(slug=f"ch{i:02}", title=f"Challenge {i:02}", tags=[f"unit{i % 4}"])
+    for i in range(count):
+        c = Challenge.objects.create(slug=f"{prefix}{i:02}", title=f"Challenge {prefix}{i:02}", tags=[f"unit{i % 4}"])
         v = ChallengeVersion.objects.create(
             challenge=c, number=1, title=c.title, difficulty="easy", tags=c.tags, functions=["f"],
             points=rng.choice([100, 150, 200]), limits={}, statement="", starter="", solution="", tests="",
@@ -86,6 +90,16 @@ def build(learners: int, challenges: int, submits: int, seed: int = 1) -> tuple:
                for m, f in MUTANTS.items()},
         )  # fmt: skip
         versions.append(v)
+    return versions
+
+
+def build(learners: int, challenges: int, submits: int, seed: int = 1) -> tuple:
+    """The data set; returns (instructor, challenge slugs)."""
+    rng = random.Random(seed)
+    User = get_user_model()
+    teacher = User.objects.create_user("teacher")
+    grant_instructor(teacher)
+    versions = _challenges(rng, challenges)
     people = User.objects.bulk_create(
         User(username=f"learner{i:04}", first_name=f"First{i}", last_name=f"Last{i}", password="!")
         for i in range(learners)
@@ -123,6 +137,58 @@ def build(learners: int, challenges: int, submits: int, seed: int = 1) -> tuple:
     return teacher, [v.challenge.slug for v in versions]
 
 
+LATE_HOURS = (-120, -72, -24, -2, 5, 30, 60)  # when Submits are made, from their assignment's due
+
+
+def build_course(teacher, versions: list[ChallengeVersion], *, learners: int, assignments: int, submits: int,
+                 name: str, seed: int = 2):  # fmt: skip
+    """A course of *learners* over *versions* in *assignments* (due four days
+    apart, closing three days after, 10% a day down to 50%), each learner
+    with *submits* Submits of each challenge, about a third of them late."""
+    rng = random.Random(seed)
+    now = timezone.now()
+    start = now - timedelta(days=30)
+    course = course_create(user=teacher, title=f"Course {name}", now=start)
+    per = len(versions) // assignments
+    dues = []
+    for k in range(assignments):
+        due = start + timedelta(days=4 * (k + 1))
+        fields = {"title": f"Week {k + 1}", "opens": start, "due": due, "closes": due + timedelta(days=3),
+                  "late_penalty_per_day": 0.1, "late_floor": 0.5}  # fmt: skip
+        chosen = [Challenge.objects.get(pk=v.challenge_id) for v in versions[k * per : (k + 1) * per]]
+        assignment_save(course=course, fields=fields, challenges=chosen)
+        dues.append(due)
+    User = get_user_model()
+    people = User.objects.bulk_create(
+        User(username=f"{name}{i:04}", email=f"{name}{i}@example.com", first_name=f"First{i}", password="!")
+        for i in range(learners)
+    )
+    Membership.objects.bulk_create(Membership(course=course, user=u, joined=start) for u in people)
+    batch, when = [], []
+    for user in people:
+        for n, v in enumerate(versions):
+            due = dues[min(n // per, assignments - 1)]
+            for attempt in range(submits):
+                passed = attempt == submits - 1 and rng.random() < 0.7
+                batch.append(
+                    Submission(user=user, challenge_id=v.challenge_id, version=v, code="def f(x):\n    return x\n",
+                               kind="submit", status="done", verdict="passed" if passed else "failed",
+                               score=1.0 if passed else round(rng.random(), 2), seed=attempt, duration_ms=40.0,
+                               tests=[{"name": t, "status": st, "hidden": False, "message": "", "duration_ms": 1.0}
+                                      for t, st in _statuses(set() if passed else rng.choice(list(MUTANTS.values()))).items()])
+                )  # fmt: skip
+                when.append(due + timedelta(hours=rng.choice(LATE_HOURS)))
+    made = Submission.objects.bulk_create(batch, batch_size=2000)
+    # auto_now_add ignores a given time: set each Submit's, one UPDATE per distinct time
+    by_time: dict = {}
+    for submission, at in zip(made, when, strict=True):
+        by_time.setdefault(at, []).append(submission.pk)
+    for at, pks in by_time.items():
+        for i in range(0, len(pks), 5000):
+            Submission.objects.filter(pk__in=pks[i : i + 5000]).update(created=at)
+    return course
+
+
 def _get(client: Client, path: str, **params) -> None:
     response = client.get(path, params)
     assert response.status_code == 200, (path, response.status_code)
@@ -151,12 +217,83 @@ def _peak_mb(fn) -> float:
     return peak / 2**20
 
 
+def _queries(client: Client, path: str, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, path, **params)
+    return len(queries)
+
+
+def course_bench(client: Client, teacher, args) -> None:
+    """The course gradebook at two sizes: timings at the larger, queries at both."""
+    rng = random.Random(3)
+    versions = _challenges(rng, args.course_challenges, prefix="cc")
+    sizes = (args.course_small, args.course_learners)
+    start = time.perf_counter()
+    courses = [
+        build_course(teacher, versions, learners=n, assignments=args.course_assignments,
+                     submits=args.course_submits, name=f"c{n}x")
+        for n in sizes
+    ]  # fmt: skip
+    built = time.perf_counter() - start
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    def pages(course) -> list[tuple[str, str, dict]]:
+        base = f"/courses/{course.pk}/"
+        middle = course.assignments.all()[args.course_assignments // 2]
+        return [
+            ("gradebook page", base + "gradebook/", {}),
+            ("sorted by total, page 3", base + "gradebook/", {"sort": "-total", "page": 3}),
+            ("gradebook.csv, streamed", base + "gradebook.csv", {}),
+            (f"analytics of {middle.title}", f"{base}assignments/{middle.pk}/analytics/", {}),
+        ]
+
+    small, big = courses
+    counts = {}
+    for course, n in zip(courses, sizes, strict=True):
+        for label, path, params in pages(course):
+            _get(client, path, **params)  # warm
+            counts[label, n] = _queries(client, path, **params)
+    submits = Submission.objects.filter(user__course_memberships__course=big).count()
+    print(
+        f"\nCourse gradebook: {args.course_learners} learners x {args.course_challenges} challenges in "
+        f"{args.course_assignments} assignments x {args.course_submits} Submits ({submits} Submits, some late; "
+        f"built with a {args.course_small}-learner course in {built:.1f} s); {args.n} runs each, milliseconds"
+    )
+    learners = course_learners(course=big)
+    challenge_ids = [v.challenge_id for v in versions]
+    since = big.assignments.order_by("opens").first().opens
+    rows = []
+    for label, path, params in pages(big):
+        rows.append((f"{label} ({counts[label, args.course_learners]} queries)",
+                     timed(lambda p=path, q=params: _get(client, p, **q), args.n)))  # fmt: skip
+    bare = timed(lambda: list(_submits(users=learners.values("pk"), challenge_ids=challenge_ids, since=since)), args.n)
+    rows.append(("baseline: the course's Submits query alone, fetched", bare))
+    print(f"{'':64} {'median':>9} {'max':>9}")
+    for label, samples in rows:
+        print(f"{label:64} {statistics.median(samples):9.1f} {max(samples):9.1f}")
+    page = statistics.median(rows[0][1])
+    print(
+        f"page / bare Submits query: {page / statistics.median(bare):.1f}x; page median {page:.0f} ms (target < 1000)"
+    )
+    print(f"queries at {args.course_small} and {args.course_learners} learners (equal: they do not grow with size):")
+    for label, _, _ in pages(small):
+        a, b = counts[label, args.course_small], counts[label, args.course_learners]
+        print(f"  {label:40} {a:4} {b:4}  {'equal' if a == b else 'GROWS'}")
+        assert a == b, (label, a, b)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--learners", type=int, default=1000)
     parser.add_argument("--challenges", type=int, default=20)
     parser.add_argument("--submissions", type=int, default=10, help="per learner per challenge")
     parser.add_argument("-n", type=int, default=7, help="runs per measurement")
+    parser.add_argument("--course-learners", type=int, default=500)
+    parser.add_argument("--course-small", type=int, default=50, help="the course measured for queries alone")
+    parser.add_argument("--course-challenges", type=int, default=30)
+    parser.add_argument("--course-assignments", type=int, default=5)
+    parser.add_argument("--course-submits", type=int, default=4, help="per learner per challenge")
     args = parser.parse_args()
 
     test_db = connection.settings_dict.setdefault("TEST", {})
@@ -235,6 +372,7 @@ def main() -> None:
             f"submissions.csv peak Python memory: streamed {streamed:.1f} MiB; "
             f"baseline, every row read at once (before writing any): {at_once:.1f} MiB"
         )
+        course_bench(client, teacher, args)
     finally:
         teardown_databases(old, verbosity=0)
         teardown_test_environment()

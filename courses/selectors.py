@@ -232,20 +232,44 @@ def assignment_progress(
     return AssignmentProgress(assignment, dates, dates.state(now), list(progress.values()))
 
 
-def learner_progress(*, user, assignments: list[Assignment], now: datetime) -> list[AssignmentProgress]:
-    """*user*'s progress on each of *assignments* (any courses): four queries in all."""
-    if not assignments:
-        return []
+def learners_progress(
+    *, learners: list, assignments: list[Assignment], now: datetime, users=None
+) -> dict[int, list[AssignmentProgress]]:
+    """Each of *learners*' progress on each of *assignments* (any courses), by
+    user id: three queries whatever the numbers (items, extensions, Submits).
+    *users* may give the learners as a subquery, to spare a long list of ids."""
+    if not assignments or not learners:
+        return {u.pk: [] for u in learners}
     items = assignment_items(assignments=assignments)
-    extensions = {e.assignment_id: e for e in Extension.objects.filter(user=user, assignment__in=assignments)}
+    pks = [u.pk for u in learners]
+    extensions = {
+        (e.assignment_id, e.user_id): e
+        for e in Extension.objects.filter(assignment__in=assignments, user__in=users if users is not None else pks)
+    }
     challenge_ids = {i.challenge_id for its in items.values() for i in its}
-    rows = [
-        r[1:] for r in _submits(users=[user.pk], challenge_ids=challenge_ids, since=min(a.opens for a in assignments))
-    ]
-    return [
-        assignment_progress(assignment=a, items=items.get(a.pk, []), extension=extensions.get(a.pk), rows=rows, now=now)
-        for a in assignments
-    ]
+    # each learner's Submits of each challenge, oldest first: an assignment walks only its own challenges'
+    rows: dict[tuple[int, int], list] = defaultdict(list)
+    since = min(a.opens for a in assignments)
+    for user_id, *row in _submits(users=users if users is not None else pks, challenge_ids=challenge_ids, since=since):
+        rows[user_id, row[1]].append(row)
+    return {
+        pk: [
+            assignment_progress(
+                assignment=a,
+                items=items.get(a.pk, []),
+                extension=extensions.get((a.pk, pk)),
+                rows=[r for i in items.get(a.pk, []) for r in rows.get((pk, i.challenge_id), ())],
+                now=now,
+            )
+            for a in assignments
+        ]
+        for pk in pks
+    }
+
+
+def learner_progress(*, user, assignments: list[Assignment], now: datetime) -> list[AssignmentProgress]:
+    """*user*'s progress on each of *assignments* (any courses): three queries in all."""
+    return learners_progress(learners=[user], assignments=assignments, now=now)[user.pk]
 
 
 @dataclass
@@ -277,24 +301,10 @@ class LearnerScores:
 
 def assignment_scores(*, assignment: Assignment, now: datetime) -> list[LearnerScores]:
     """Every current learner's progress on *assignment*, by username (for its staff)."""
-    learners = list(course_learners(course=assignment.course))
-    items = assignment_items(assignments=[assignment]).get(assignment.pk, [])
-    extensions = {e.user_id: e for e in Extension.objects.filter(assignment=assignment)}
-    rows: dict[int, list] = defaultdict(list)
-    submits = _submits(
-        users=[u.pk for u in learners], challenge_ids=[i.challenge_id for i in items], since=assignment.opens
-    )
-    for user_id, *row in submits:
-        rows[user_id].append(row)
-    return [
-        LearnerScores(
-            u,
-            assignment_progress(
-                assignment=assignment, items=items, extension=extensions.get(u.pk), rows=rows[u.pk], now=now
-            ),
-        )
-        for u in learners
-    ]
+    learners = course_learners(course=assignment.course)
+    people = list(learners)
+    progress = learners_progress(learners=people, assignments=[assignment], now=now, users=learners.values("pk"))
+    return [LearnerScores(u, progress[u.pk][0]) for u in people]
 
 
 def challenge_assignment_context(*, user, challenge, assignment_id, now: datetime) -> AssignmentProgress | None:
@@ -318,3 +328,25 @@ def challenge_assignment_context(*, user, challenge, assignment_id, now: datetim
         return AssignmentProgress(assignment, dates, dates.state(now), [ItemProgress(i) for i in items])
     [progress] = learner_progress(user=user, assignments=[assignment], now=now)
     return progress
+
+
+# --- the grader's question ------------------------------------------------------------
+
+
+def course_staff_may_read(*, user, submission) -> bool:
+    """Whether *user* teaches (instructor or TA, now) a course that *submission*'s
+    author is a current learner of and that sets its challenge: then they may
+    open it from the course gradebook. One query."""
+    teaching = Membership.objects.filter(user=user, role__in=(Role.INSTRUCTOR, Role.TA), left=None)
+    learning = Membership.objects.filter(user_id=submission.user_id, role=Role.LEARNER, left=None)
+    return (
+        AssignmentChallenge.objects.filter(challenge_id=submission.challenge_id)
+        .filter(assignment__course_id__in=teaching.values("course_id"))
+        .filter(assignment__course_id__in=learning.values("course_id"))
+        .exists()
+    )
+
+
+def allow_course_staff(sender, *, user, submission, **kwargs) -> bool:
+    """grader.selectors.submission_read_requested's receiver: course_staff_may_read's answer."""
+    return course_staff_may_read(user=user, submission=submission)

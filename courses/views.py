@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import instructor_required
 from challenges.models import Challenge
 from courses.forms import AssignmentForm, CourseForm, ExtensionForm, JoinForm, RoleForm, RosterForm
+from courses.gradebook import DEFAULT_SORT, assignment_analytics, course_gradebook, course_gradebook_export_rows
 from courses.models import Assignment, Extension, Membership
 from courses.selectors import (
     Access,
@@ -45,6 +47,8 @@ from courses.services import (
     roster_apply,
     roster_read,
 )
+from gradebook.exports import csv_response
+from gradebook.views import LEARNERS_PER_PAGE, sort_header
 
 
 def _access(request: HttpRequest, course_id: int, *, staff: bool = False, edit: bool = False) -> Access:
@@ -381,3 +385,62 @@ def extension_withdraw(request: HttpRequest, course_id: int, assignment_id: int,
     extension_revoke(extension=extension)
     messages.success(request, f"{extension.user}'s extension was withdrawn; the assignment's dates apply.")
     return redirect("courses:extensions", course_id=course_id, assignment_id=assignment_id)
+
+
+# --- the course gradebook ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def gradebook(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Learners x the assignments' challenges, for the course's staff."""
+    access = _access(request, course_id, staff=True)
+    filters = {
+        "q": request.GET.get("q", "").strip(),
+        "assignment": request.GET.get("assignment", ""),
+        "sort": request.GET.get("sort", DEFAULT_SORT),
+    }
+    book = course_gradebook(
+        course=access.course, now=timezone.now(), name=filters["q"], assignment_id=filters["assignment"],
+        sort=filters["sort"],
+    )  # fmt: skip
+    page = Paginator(book.rows, LEARNERS_PER_PAGE).get_page(request.GET.get("page"))
+    headers = {
+        "name": sort_header("name", book.sort, descending_first=False),
+        "total": sort_header("total", book.sort, descending_first=True),
+    }
+    columns = [
+        (
+            column,
+            sort_header(column.sort_key, book.sort, descending_first=True),
+            [
+                (item, sort_header(column.item_sort_key(item), book.sort, descending_first=True))
+                for item in column.items
+            ],
+        )
+        for column in book.shown_assignments
+    ]
+    # this page's rows, each with the progress of the assignments shown
+    rows = [(row, [row.progress[i] for i in book.shown]) for row in page]
+    context = {"access": access, "course": access.course, "book": book, "page": page, "rows": rows,
+               "filters": filters, "headers": headers, "columns": columns}  # fmt: skip
+    return render(request, "courses/gradebook.html", context)
+
+
+@login_required
+@require_GET
+def gradebook_export(request: HttpRequest, course_id: int) -> StreamingHttpResponse:
+    access = _access(request, course_id, staff=True)
+    book = course_gradebook(course=access.course, now=timezone.now(), name=request.GET.get("q", ""))
+    name = f"course-{access.course.pk}-gradebook-{timezone.now():%Y-%m-%d}.csv"
+    return csv_response(course_gradebook_export_rows(book=book), filename=name)
+
+
+@login_required
+@require_GET
+def analytics(request: HttpRequest, course_id: int, assignment_id: int) -> HttpResponse:
+    access = _access(request, course_id, staff=True)
+    assignment = _assignment(access, assignment_id)
+    context = {"access": access, "course": access.course, "assignment": assignment,
+               "items": assignment_analytics(assignment=assignment, now=timezone.now())}  # fmt: skip
+    return render(request, "courses/analytics.html", context)

@@ -47,12 +47,17 @@ def learner_list(*, name: str = "") -> QuerySet:
     those whose username or full name contains it (any case)."""
     instructors = User.objects.filter(holds_instructor_permission()).values("pk")
     learners = User.objects.filter(is_active=True, is_superuser=False).exclude(pk__in=instructors)
+    return users_named(learners, name)
+
+
+def users_named(users: QuerySet, name: str) -> QuerySet:
+    """*users* whose username or full name contains *name* (any case); all of them for no name."""
     name = name.strip()
-    if name:
-        learners = learners.annotate(
-            full_name=Concat("first_name", Value(" "), "last_name", output_field=CharField())
-        ).filter(Q(username__icontains=name) | Q(full_name__icontains=name))
-    return learners
+    if not name:
+        return users
+    return users.annotate(full_name=Concat("first_name", Value(" "), "last_name", output_field=CharField())).filter(
+        Q(username__icontains=name) | Q(full_name__icontains=name)
+    )
 
 
 def learner_submits(*, learners: QuerySet | None = None) -> QuerySet[Submission]:
@@ -378,24 +383,25 @@ class ChallengeAnalytics:
         return self.solved / self.attempted if self.attempted else None
 
 
-def _failing_submits(challenge: Challenge) -> QuerySet[Submission]:
+def _failing_submits(challenge: Challenge, learners: QuerySet | None) -> QuerySet[Submission]:
     return (
-        learner_submits()
+        learner_submits(learners=learners)
         .filter(challenge=challenge)
         .exclude(verdict=PASSED)
         .exclude(verdict__in=NOT_THE_LEARNERS_FAULT)
     )
 
 
-def challenge_analytics(*, challenge: Challenge) -> ChallengeAnalytics:
-    """How learners fare on *challenge*, misconceptions included: three
-    queries (Submits in order, validations, failing Submits), two streamed.
+def challenge_analytics(*, challenge: Challenge, learners: QuerySet | None = None) -> ChallengeAnalytics:
+    """How learners (or only *learners*, say a course's) fare on *challenge*,
+    misconceptions included: three queries (Submits in order, validations,
+    failing Submits), two streamed.
 
     The medians need each learner's Submits in order; walking them once, a
     learner at a time, costs less than the equivalent SQL window functions
     and reads the same on SQLite and PostgreSQL.
     """
-    submits = learner_submits().filter(challenge=challenge)
+    submits = learner_submits(learners=learners).filter(challenge=challenge)
     timeline = submits.order_by("user_id", "created", "pk").values_list("user_id", "created", "verdict")
     verdicts: Counter[str] = Counter()
     attempts_to_solve: list[int] = []
@@ -423,7 +429,7 @@ def challenge_analytics(*, challenge: Challenge) -> ChallengeAnalytics:
     failed: Counter[str] = Counter()
     hidden: dict[str, bool] = {}
     misconceptions = _Misconceptions(challenge)
-    rows = _failing_submits(challenge).values_list("version_id", "user_id", "tests")
+    rows = _failing_submits(challenge, learners).values_list("version_id", "user_id", "tests")
     for version_id, user_id, tests in rows.iterator(chunk_size=CHUNK_SIZE):
         failing += 1
         for t in tests or []:

@@ -35,7 +35,7 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def _header(key: str, current: str, *, descending_first: bool) -> dict:
+def sort_header(key: str, current: str, *, descending_first: bool) -> dict:
     """Where a column header's link goes: the other direction when it is the
     current sort, else the direction people usually want first."""
     if current == key:
@@ -56,11 +56,11 @@ def index(request: HttpRequest) -> HttpResponse:
     book = gradebook_build(name=filters["q"], tag=filters["tag"], sort=filters["sort"])
     page = Paginator(book.rows, LEARNERS_PER_PAGE).get_page(request.GET.get("page"))
     headers = {
-        "name": _header("name", book.sort, descending_first=False),
-        "total": _header("total", book.sort, descending_first=True),
-        "solved": _header("solved", book.sort, descending_first=True),
+        "name": sort_header("name", book.sort, descending_first=False),
+        "total": sort_header("total", book.sort, descending_first=True),
+        "solved": sort_header("solved", book.sort, descending_first=True),
     }
-    columns = [(col, _header(col.sort_key, book.sort, descending_first=True)) for col in book.columns]
+    columns = [(col, sort_header(col.sort_key, book.sort, descending_first=True)) for col in book.columns]
     # each cell with its column, for the link; only this page's rows
     rows = [(row, list(zip(book.columns, row.cells, strict=True))) for row in page]
     return render(

@@ -1,9 +1,11 @@
 """Reads of submissions and drafts. A learner only ever reads their own;
-instructors and admins may read everyone's."""
+instructors and admins may read everyone's; a course's instructors and TAs
+read its learners' work on its challenges (``submission_read_requested``)."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Window
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -22,20 +24,34 @@ RESULT_FIELDS = ("user", "challenge", "kind", "preview", "status", "verdict", "s
                  "error_line", "duration_ms", "created")  # fmt: skip
 
 
+# Sent when a signed-in user who is neither the submission's owner nor an
+# instructor asks for it, with user and submission; a receiver returns True to
+# let them read it. The courses app lets a course's staff read its learners'
+# work on its challenges here, so the grader imports nothing of courses.
+submission_read_requested = Signal()
+
+
 def submission_for_user(*, user, pk: int, result_only: bool = False) -> Submission | None:
-    """The submission if *user* may see it (their own, or anyone's for an
-    instructor), else None; with *result_only*, only RESULT_FIELDS are loaded."""
+    """The submission if *user* may see it (their own, anyone's for an
+    instructor, or one a ``submission_read_requested`` receiver allows), else
+    None; with *result_only*, only RESULT_FIELDS are loaded."""
     submissions = Submission.objects.filter(pk=pk)
     if result_only:
         submissions = submissions.only(*RESULT_FIELDS)
     else:
         submissions = submissions.select_related("challenge", "version", "user")
+    if not user.is_authenticated:
+        return None
     # Their own first: the result fragment is polled several times per grading,
     # and asking for permissions costs two more queries each time.
-    own = submissions.filter(user=user).first() if user.is_authenticated else None
-    if own is not None or not is_instructor(user):
+    own = submissions.filter(user=user).first()
+    if own is not None:
         return own
-    return submissions.first()
+    submission = submissions.first()
+    if submission is None or is_instructor(user):
+        return submission
+    answers = submission_read_requested.send(sender=Submission, user=user, submission=submission)
+    return submission if any(allowed for _, allowed in answers) else None
 
 
 def submission_history(*, user, challenge: Challenge | int, preview: bool = False) -> QuerySet[Submission]:

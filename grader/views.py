@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.roles import is_instructor
 from challenges.models import Challenge
 from grader.models import Submission
 from grader.selectors import history_table, public_tests, queue_position, submission_for_user, submission_history
@@ -87,7 +88,9 @@ POLL_MS_MAX = 2000
 
 
 def _result_context(request: HttpRequest, submission: Submission) -> dict:
-    reveal = submission.user_id != request.user.pk  # only instructors read others' submissions
+    # the hidden tests' messages: for instructors, who may read the tests anyway; a course's
+    # staff without that role read its learners' submissions as the learner does
+    reveal = submission.user_id != request.user.pk and is_instructor(request.user)
     context = {"submission": submission, "tests": public_tests(submission, reveal=reveal), "poll_ms": POLL_MS}
     if submission.status == Submission.Status.QUEUED:
         context["position"] = position = queue_position(submission)

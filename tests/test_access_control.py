@@ -159,13 +159,18 @@ COURSE_EXPECTED = {
     C + "rotate/": POST_ONLY,
     C + "roster/": EDIT,
     C + "roster/apply/": POST_ONLY,
+    C + "gradebook/": STAFF,
+    C + "gradebook.csv": STAFF,
     C + "assignments/new/": EDIT,
     A: MEMBERS,
+    A + "analytics/": STAFF,
     A + "edit/": EDIT,
     A + "move/": POST_ONLY,
     A + "extensions/": STAFF,
     A + "extensions/<int:extension_id>/revoke/": POST_ONLY,
 }
+# staff pages that take no POST at all (405 to everyone signed in, before any access check)
+READ_ONLY = (C + "members/", C + "gradebook/", C + "gradebook.csv", A + "analytics/")
 # POSTs, as each visitor who must be refused (None: allowed, and tested with
 # what it does in courses/tests/test_views.py).
 REFUSED = (LOGIN, None, 404, 403, 403, 404, None)
@@ -178,7 +183,7 @@ COURSE_POST_REFUSED = {
         route: REFUSED
         for route in COURSE_EXPECTED
         if route.startswith(C)
-        and route not in (C + "leave/", C + "members/")
+        and route not in (C + "leave/", *READ_ONLY)
         and COURSE_EXPECTED[route] in (EDIT, STAFF, POST_ONLY)
     },
 }
