@@ -313,9 +313,11 @@ def assert_speed(
             metrics["max_ratio"] = max_ratio
 
     if ratio > max_ratio:
+        # What was measured, then causes as possibilities: the check times, it does not see the code.
         raise AssertionError(
-            f"your function took {_fmt_seconds(learner_time)} on {_describe_inputs(args, kwargs)}, "
-            f"{ratio:.3g}x the reference (limit {max_ratio:g}x); "
-            "vectorise it instead of looping over rows"
+            f"your function took {_fmt_seconds(learner_time)} of CPU on {_describe_inputs(args, kwargs)}, "
+            f"{ratio:.3g}x the reference's {_fmt_seconds(ref_min)}; the limit is {max_ratio:g}x. "
+            "Common causes: a Python loop over rows or elements, converting arrays to lists, "
+            "or a temporary array much larger than the input"
         )
     return value
