@@ -32,6 +32,14 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The throttles count in the cache; no test inherits another's counts.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def library(db):
     """The shipped challenges, imported."""

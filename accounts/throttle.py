@@ -1,30 +1,118 @@
-"""Failed logins are counted per username and per client address in the cache;
-past the limit, further attempts are refused until the window passes."""
+"""Every way in is throttled by one mechanism: django-ratelimit's counters in
+the shared cache, fixed windows per key.
+
+- logging in (the site's form and the admin's): failed attempts, per username
+  and per client address (an address may serve a classroom, so it gets more);
+- asking for a password-reset mail: every request, per address asked for and
+  per client, so nobody can flood an inbox or probe addresses quickly;
+- signing up: every request, per client.
+
+Past a limit the request is refused with 429 before the view runs, and the page
+says when to try again. The app's system checks are not installed: they reject
+the local-memory cache, which is what a single-process development server is
+meant to use (production shares Redis, CACHE_URL).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
 from django.conf import settings
-from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
 
 
-def _keys(request, username: str) -> list[str]:
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    return [f"login-fail:user:{username.strip().lower()}", f"login-fail:addr:{address}"]
+def _posted(field: str) -> Callable[[str, HttpRequest], str]:
+    return lambda group, request: request.POST.get(field, "").strip().lower()
 
 
-def login_blocked(request, username: str) -> bool:
-    limits = (settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_FAILURE_LIMIT * 4)  # an address may serve several people
-    return any((cache.get(key) or 0) >= limit for key, limit in zip(_keys(request, username), limits, strict=True))
+@dataclass(frozen=True)
+class Limit:
+    key: str | Callable[[str, HttpRequest], str]  # django-ratelimit's key: "ip", or a function
+    count_setting: str  # the settings naming how many per window ...
+    window_setting: str  # ... and the window in seconds
+    factor: int = 1
+
+    def rate(self) -> str:
+        return f"{getattr(settings, self.count_setting) * self.factor}/{getattr(settings, self.window_setting)}s"
 
 
-def login_failed(request, username: str) -> None:
-    for key in _keys(request, username):
-        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
+@dataclass(frozen=True)
+class Throttle:
+    group: str
+    limits: tuple[Limit, ...]
+    window_setting: str
+
+    def _usages(self, request: HttpRequest, *, increment: bool) -> list[dict]:
+        usages = [
+            get_usage(request, group=self.group, key=limit.key, rate=limit.rate(), method="POST", increment=increment)
+            for limit in self.limits  # a list, not any(): every counter counts
+        ]
+        return [usage for usage in usages if usage is not None]
+
+    def reached(self, request: HttpRequest) -> bool:
+        """Has any counter reached its limit? (Counts nothing.)"""
+        return any(u["count"] >= u["limit"] for u in self._usages(request, increment=False))
+
+    def count(self, request: HttpRequest) -> bool:
+        """Count this request; True if it went past a limit."""
+        return any(u["should_limit"] for u in self._usages(request, increment=True))
+
+    def refuse(self, request: HttpRequest) -> HttpResponse:
+        minutes = max(1, getattr(settings, self.window_setting) // 60)
+        return render(request, "429.html", {"minutes": minutes}, status=429)
 
 
-def login_succeeded(request, username: str) -> None:
-    cache.delete(_keys(request, username)[0])
+LOGIN = Throttle(
+    "login-failures",
+    (
+        Limit(_posted("username"), "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW"),
+        Limit("ip", "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW", factor=4),
+    ),
+    "LOGIN_FAILURE_WINDOW",
+)
+PASSWORD_RESET = Throttle(
+    "password-reset",
+    (
+        Limit(_posted("email"), "PASSWORD_RESET_LIMIT", "PASSWORD_RESET_WINDOW"),
+        Limit("ip", "PASSWORD_RESET_LIMIT", "PASSWORD_RESET_WINDOW", factor=4),
+    ),
+    "PASSWORD_RESET_WINDOW",
+)
+SIGNUP = Throttle("signup", (Limit("ip", "SIGNUP_LIMIT", "SIGNUP_WINDOW"),), "SIGNUP_WINDOW")
+
+
+def failed_logins_throttled(view):
+    """A login view (the site's or the admin's) that refuses a client or a
+    username with too many failed attempts, the right password included."""
+
+    @wraps(view)
+    def throttled(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        if LOGIN.reached(request):
+            return LOGIN.refuse(request)
+        response = view(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            LOGIN.count(request)
+        return response
+
+    return throttled
+
+
+def requests_throttled(throttle: Throttle):
+    """A view whose every POST counts against *throttle*."""
+
+    def decorate(view):
+        @wraps(view)
+        def throttled(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method == "POST" and throttle.count(request):
+                return throttle.refuse(request)
+            return view(request, *args, **kwargs)
+
+        return throttled
+
+    return decorate

@@ -1,36 +1,22 @@
-from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import SignupForm
-from accounts.throttle import login_blocked, login_failed, login_succeeded
+from accounts.throttle import PASSWORD_RESET, SIGNUP, failed_logins_throttled, requests_throttled
 from challenges.selectors import challenge_list_with_progress
 
-
-class ThrottledLoginView(LoginView):
-    """Django's login, refusing attempts after too many failures."""
-
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        if login_blocked(request, username):
-            minutes = max(1, settings.LOGIN_FAILURE_WINDOW // 60)
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, f"Too many failed attempts. Try again in {minutes} minutes.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        response = super().post(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            login_succeeded(request, username)
-        else:
-            login_failed(request, username)
-        return response
+login_view = failed_logins_throttled(LoginView.as_view())
+admin_login = failed_logins_throttled(admin.site.login)
+password_reset = requests_throttled(PASSWORD_RESET)(PasswordResetView.as_view())
 
 
 @require_http_methods(["GET", "POST"])
+@requests_throttled(SIGNUP)
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("challenges:list")

@@ -1,4 +1,4 @@
-"""Content-Security-Policy, and the viewer's time zone.
+"""Request body limits, Content-Security-Policy, and the viewer's time zone.
 
 Content-Security-Policy: only the app's own scripts, styles, fonts and images.
 A fresh nonce per response lets the editor's generated <style> elements in
@@ -10,8 +10,55 @@ import secrets
 import zoneinfo
 from functools import cache
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+
+
+def allow_body(max_bytes: int):
+    """Let a view accept a request body up to *max_bytes* (REQUEST_BODY_MAX_BYTES otherwise)."""
+
+    def decorate(view):
+        view.max_body_bytes = max_bytes
+        return view
+
+    return decorate
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a body larger than its view allows (413) from its declared length,
+    before anything reads it: Django itself caps only form fields in memory and
+    would spool any size of multipart upload to disk. A body without a length
+    is not read at all under WSGI. The proxy in front should refuse earlier
+    still (README, Production)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponse("The request's Content-Length is not a number.", status=400, content_type="text/plain")
+        if length > settings.REQUEST_BODY_MAX_BYTES:
+            allowed = self._allowed(request)
+            if length > allowed:
+                return HttpResponse(
+                    f"The request is {length} bytes; this page accepts at most {allowed}.",
+                    status=413,
+                    content_type="text/plain",
+                )
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(request: HttpRequest) -> int:
+        try:
+            view = resolve(request.path_info).func
+        except Resolver404:
+            return settings.REQUEST_BODY_MAX_BYTES
+        return max(settings.REQUEST_BODY_MAX_BYTES, getattr(view, "max_body_bytes", 0))
+
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; style-src-attr 'unsafe-inline'; "

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestBodyLimitMiddleware",  # first: nothing reads an oversized body
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -191,8 +192,17 @@ if CACHE_URL.startswith("redis"):
     # with a shared cache: a per-process one would keep a logged-out session alive
     # in the other processes.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)  # failed logins per username ...
+# Throttles on every way in (accounts/throttle.py); a client address gets 4x a username's or an email's.
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)  # failed logins (site and admin) per username ...
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 900)  # ... per this many seconds
+PASSWORD_RESET_LIMIT = envint("PASSWORD_RESET_LIMIT", 3)  # reset mails asked for per address ...
+PASSWORD_RESET_WINDOW = envint("PASSWORD_RESET_WINDOW", 3600)  # ... per this many seconds
+SIGNUP_LIMIT = envint("SIGNUP_LIMIT", 10)  # sign-ups per client ...
+SIGNUP_WINDOW = envint("SIGNUP_WINDOW", 3600)  # ... per this many seconds
+# Behind a proxy every request comes from the proxy: name the header it puts
+# the client's address in (as a META key, e.g. HTTP_X_REAL_IP), or the
+# throttles count everyone as one client.
+RATELIMIT_IP_META_KEY = os.environ.get("CLIENT_ADDRESS_META_KEY") or None
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "challenges:list"
@@ -229,3 +239,9 @@ GRADER_WORKER_NICE = envint("GRADER_WORKER_NICE", 10)
 GRADER_HOUSEKEEPING_SECONDS = envint("GRADER_HOUSEKEEPING_SECONDS", 15)  # heartbeat and sweep, in each worker
 # A little above the code limit, so an oversized paste gets the friendly message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
+# A request body larger than this is refused (413) before anything reads it
+# (config.middleware.RequestBodyLimitMiddleware); the pack upload is allowed
+# the largest pack zip (studio.packs.MAX_UPLOAD_BYTES) and its form around it.
+REQUEST_BODY_MAX_BYTES = envint("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+# Uploads up to this size stay in memory; none may be larger than the body limits above.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

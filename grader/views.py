@@ -13,9 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_instructor
 from challenges.models import Challenge
+from config.middleware import allow_body
 from grader.models import Submission
 from grader.selectors import history_table, public_tests, queue_position, submission_for_user, submission_history
 from grader.services import SubmissionRefused, draft_save, submission_create
+
+# A paste far past the code limit still reaches the view and gets the learner's
+# message: Django refuses a form body past DATA_UPLOAD_MAX_MEMORY_SIZE unread.
+code_body = allow_body(16 * 1024 * 1024)
 
 
 class BadCode(SubmissionRefused):
@@ -59,18 +64,21 @@ def grade_response(request: HttpRequest, challenge: Challenge, kind: str, previe
     return redirect("grader:submission", pk=submission.pk)
 
 
+@code_body
 @login_required
 @require_POST
 def run(request: HttpRequest, slug: str) -> HttpResponse:
     return grade_response(request, _challenge(slug), Submission.Kind.RUN)
 
 
+@code_body
 @login_required
 @require_POST
 def submit(request: HttpRequest, slug: str) -> HttpResponse:
     return grade_response(request, _challenge(slug), Submission.Kind.SUBMIT)
 
 
+@code_body
 @login_required
 @require_POST
 def draft(request: HttpRequest, slug: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.roles import instructor_required
 from challenges.models import Challenge
 from challenges.services import draft_outcome
+from config.middleware import allow_body
 from grader.engine.pack import PackError
 from studio.packs import MAX_UPLOAD_BYTES, packs_upload, version_zip
 
@@ -26,6 +27,7 @@ class PackUploadForm(forms.Form):
         return file
 
 
+@allow_body(MAX_UPLOAD_BYTES + 1024 * 1024)  # a zip a little too large still gets the form's message
 @instructor_required
 @require_http_methods(["GET", "POST"])
 def pack_upload(request: HttpRequest) -> HttpResponse:

@@ -16,7 +16,7 @@ from challenges.services import challenge_save_draft, draft_outcome
 from challenges.views import challenge_page_context
 from grader.models import Submission
 from grader.selectors import history_table, submission_history
-from grader.views import grade_response
+from grader.views import code_body, grade_response
 from studio.forms import ChallengeForm, MutantFormSet
 from studio.models import Regrade, ValidationRun
 from studio.selectors import regrade_progress, studio_challenges, version_diff
@@ -211,12 +211,14 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "challenges/detail.html", context)
 
 
+@code_body
 @instructor_required
 @require_POST
 def preview_run(request: HttpRequest, slug: str) -> HttpResponse:
     return grade_response(request, _challenge(slug), Submission.Kind.RUN, preview=True)
 
 
+@code_body
 @instructor_required
 @require_POST
 def preview_submit(request: HttpRequest, slug: str) -> HttpResponse:

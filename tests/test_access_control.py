@@ -45,6 +45,7 @@ EXPECTED = {
     "accounts/reset/<uidb64>/<token>/": (200, 200, 200, 200, 200),
     "accounts/reset/done/": (200, 200, 200, 200, 200),
     "admin/": (LOGIN, LOGIN, LOGIN, LOGIN, 200),
+    "admin/login/": (200, 200, 200, 200, 302),  # the admin itself goes to its index
     "gradebook/": (LOGIN, 403, 403, 200, 200),
     "gradebook/export.csv": (LOGIN, 403, 403, 200, 200),
     "gradebook/submissions.csv": (LOGIN, 403, 403, 200, 200),
