@@ -24,6 +24,7 @@ __all__ = [
     "assert_scalar",
     "assert_shape",
     "assert_speed",
+    "check_gradient",
     "current_metrics",
     "same_result",
 ]
@@ -175,6 +176,81 @@ def assert_allclose(
         f"{name} does not match the expected values: {int(bad.sum())} of {a.size} elements differ ({tols})\n"
         f"max absolute error {_fmt(err.max())}, max relative error {_fmt(rel.max())}\n"
         f"worst at {_where(name, idx)}: got {_fmt(a[idx])}, expected {_fmt(e[idx])}"
+    )
+
+
+def numerical_gradient(forward: Callable[[np.ndarray], Any], x: Any, upstream: Any = None, *, eps: float = 1e-6):
+    """Centred finite differences of ``sum(forward(x) * upstream)`` with respect to *x*.
+
+    *forward* is trusted (a reference's forward pass); *upstream* defaults to
+    ones, so a scalar forward gives its plain gradient. Each element costs two
+    forward calls: keep the inputs small (tens to hundreds of elements).
+    """
+    x = np.array(x, dtype=np.float64)  # a copy: the probes write into it
+    out = np.asarray(forward(x.copy()), dtype=np.float64)
+    upstream = np.ones_like(out) if upstream is None else np.asarray(upstream, dtype=np.float64)
+    if upstream.shape != out.shape:
+        raise ValueError(f"upstream has shape {upstream.shape}, the forward's output {out.shape}")
+    grad = np.empty_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        plus = float(np.sum(np.asarray(forward(x.copy()), dtype=np.float64) * upstream))
+        x[i] = old - eps
+        minus = float(np.sum(np.asarray(forward(x.copy()), dtype=np.float64) * upstream))
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def check_gradient(
+    actual: Any,
+    forward: Callable[[np.ndarray], Any],
+    x: Any,
+    upstream: Any = None,
+    *,
+    eps: float = 1e-6,
+    rtol: float = 1e-5,
+    atol: float = 1e-8,
+    name: str = "gradient",
+) -> None:
+    """Check a learner's gradient against centred finite differences, as a practitioner would.
+
+    *actual* is the learner's gradient of ``sum(forward(x) * upstream)`` with
+    respect to *x*; *forward* runs on the trusted side (the reference's forward,
+    with every other input fixed in a closure). In float64, centred differences
+    with ``eps=1e-6`` are off by about ``eps**2`` times the third derivative plus
+    ``1e-16 / eps`` of rounding: a relative error of ``1e-5`` leaves a correct
+    gradient a wide margin and catches a wrong term (off by a factor, a missing
+    sum, a transposed matrix) by orders of magnitude.
+
+    The message gives the worst element's index, both values and its relative
+    error ``|a - n| / max(|a|, |n|)``.
+    """
+    numeric = numerical_gradient(forward, x, upstream, eps=eps)
+    arr = _as_array(actual, numeric, name)
+    if arr.shape != numeric.shape:
+        raise AssertionError(f"{name} has shape {arr.shape}, expected {numeric.shape} (the shape of the input)")
+    a = arr.astype(np.float64)
+    if not np.isfinite(a).all():
+        idx = tuple(np.argwhere(~np.isfinite(a))[0])
+        raise AssertionError(
+            f"{name} has non-finite values ({_nonfinite_counts(a)}); first at {_where(name, idx)}: got {_fmt(a[idx])}, "
+            f"the finite-difference estimate is {_fmt(numeric[idx])}"
+        )
+    err = np.abs(a - numeric)
+    scale = np.maximum(np.abs(a), np.abs(numeric))
+    bad = err > atol + rtol * scale
+    if not bad.any():
+        return
+    with np.errstate(all="ignore"):
+        rel = np.where(scale > 0, err / np.where(scale > 0, scale, 1.0), 0.0)
+    idx = np.unravel_index(int(np.argmax(np.where(bad, rel, -1.0))), a.shape)
+    raise AssertionError(
+        f"{name} does not match the finite-difference gradient: {int(bad.sum())} of {a.size} elements differ "
+        f"(rtol={rtol:g}, atol={atol:g})\n"
+        f"worst at {_where(name, idx)}: got {_fmt(a[idx])}, finite differences give {_fmt(numeric[idx])} "
+        f"(relative error {_fmt(rel[idx])})"
     )
 
 

@@ -28,7 +28,9 @@ TEXT_FILES = {
     "takeaways": "takeaways.md",
 }
 DIFFICULTIES = ("easy", "medium", "hard")
-_KEYS = {"slug", "title", "difficulty", "tags", "functions", "points", "limits"}
+_KEYS = {"slug", "title", "difficulty", "tags", "functions", "points", "limits", "track", "position"}
+# Where the challenge sits in the catalogue, not what it grades: not part of a version's content.
+PLACEMENT_KEYS = ("track", "position")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MUTANT_NAME_PATTERN = re.compile(r"^[a-z0-9_]+$")
 
@@ -67,6 +69,8 @@ class Pack:
     tests: str
     takeaways: str
     mutants: dict[str, str] = field(default_factory=dict)  # name -> code
+    track: str = ""  # the title of the track it belongs to ("" for none)
+    position: int = 0  # its place in the track, from 1
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -81,7 +85,8 @@ class Pack:
         )
 
     def content_hash(self) -> str:
-        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        content = {k: v for k, v in self.to_dict().items() if k not in PLACEMENT_KEYS}
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def mutant_description(self, name: str) -> str:
@@ -102,7 +107,7 @@ def parse_config(text: str, file: str = "challenge.toml") -> dict:
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
         raise PackError(file, f"unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})")
-    missing = sorted(_KEYS - {"limits", "tags"} - set(raw))
+    missing = sorted(_KEYS - {"limits", "tags", *PLACEMENT_KEYS} - set(raw))
     if missing:
         raise PackError(file, f"missing key {missing[0]!r}")
 
@@ -135,9 +140,16 @@ def parse_config(text: str, file: str = "challenge.toml") -> dict:
         if type(value) not in (int, float) or not low <= value <= high:
             raise PackError(file, f"'limits.{key}' must be a number from {low} to {high}, got {value!r}")
     limits = {k: (int(v) if k == "memory_mb" else float(v)) for k, v in limits.items()}
+    track = raw.get("track", "")
+    if not (isinstance(track, str) and len(track.strip()) <= 80):
+        raise PackError(file, f"'track' must be a track's title (up to 80 characters), got {track!r}")
+    position = raw.get("position", 0)
+    if "position" in raw and not (track.strip() and type(position) is int and 1 <= position <= 10_000):
+        raise PackError(file, f"'position' must be a whole number from 1, with a 'track', got {position!r}")
     return dict(
         slug=slug, title=title.strip(), difficulty=difficulty, tags=tuple(tags),
         functions=tuple(functions), points=points, limits=Limits(**limits),
+        track=track.strip(), position=position if track.strip() else 0,
     )  # fmt: skip
 
 
@@ -149,7 +161,8 @@ def config_toml(pack: Pack) -> str:
             return "[" + ", ".join(json.dumps(x) for x in v) + "]"
         return json.dumps(v)
 
-    lines = [f"{k} = {value(getattr(pack, k))}" for k in ("slug", "title", "difficulty", "tags", "functions", "points")]
+    keys = ["slug", "title", "difficulty", "tags", "functions", "points"] + (list(PLACEMENT_KEYS) if pack.track else [])
+    lines = [f"{k} = {value(getattr(pack, k))}" for k in keys]
     lines += ["", "[limits]"] + [f"{k} = {value(v)}" for k, v in asdict(pack.limits).items()]
     return "\n".join(lines) + "\n"
 

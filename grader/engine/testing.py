@@ -25,6 +25,8 @@ from grader.engine.checks import (  # noqa: F401  (re-exported for authors)
     assert_scalar,
     assert_shape,
     assert_speed,
+    check_gradient,
+    numerical_gradient,
     same_result,
 )
 

@@ -10,6 +10,7 @@ from grader.engine.checks import (
     assert_scalar,
     assert_shape,
     assert_speed,
+    check_gradient,
     current_metrics,
 )
 
@@ -336,3 +337,52 @@ def test_speed_without_metrics_records_nothing():
     assert current_metrics.get() is None
     assert_speed(FakeLearner(lambda: None, [0.0] * 3), sleeper(0.001))
     assert current_metrics.get() is None
+
+
+# check_gradient: a learner's backward pass against centred finite differences of a trusted forward.
+
+
+def _tanh_layer(W):
+    x = np.linspace(-1.0, 1.0, 3)
+    return lambda w: np.tanh(w @ x), x
+
+
+def test_check_gradient_accepts_the_true_gradient():
+    rng = np.random.default_rng(0)
+    W, dout = rng.normal(size=(4, 3)), rng.normal(size=4)
+    forward, x = _tanh_layer(W)
+    true = ((1 - np.tanh(W @ x) ** 2) * dout)[:, None] * x[None, :]
+    check_gradient(true, forward, W, dout)
+
+
+def test_check_gradient_of_a_scalar_forward_defaults_upstream_to_one():
+    z = np.array([0.5, -1.0, 2.0])
+    check_gradient(2 * z, lambda v: np.sum(v**2), z)
+
+
+def test_check_gradient_names_the_worst_element_and_both_values():
+    rng = np.random.default_rng(1)
+    W, dout = rng.normal(size=(4, 3)), rng.normal(size=4)
+    forward, x = _tanh_layer(W)
+    wrong = dout[:, None] * x[None, :]  # the tanh derivative forgotten
+    with pytest.raises(AssertionError) as exc:
+        check_gradient(wrong, forward, W, dout, name="dW")
+    message = str(exc.value)
+    assert message.startswith("dW does not match the finite-difference gradient: ")
+    assert "worst at dW[" in message and "finite differences give" in message and "relative error" in message
+
+
+def test_check_gradient_refuses_a_wrong_shape_or_type_in_the_learners_words():
+    z = np.ones((2, 3))
+    with pytest.raises(AssertionError, match=r"dx has shape \(3, 2\), expected \(2, 3\)"):
+        check_gradient(np.ones((3, 2)), np.sum, z, name="dx")
+    with pytest.raises(AssertionError, match="dx should be a numpy array, got list"):
+        check_gradient([[1.0] * 3] * 2, np.sum, z, name="dx")
+    with pytest.raises(AssertionError, match=r"dx has non-finite values \(1 NaN\)"):
+        check_gradient(np.array([[1.0, np.nan, 1.0], [1.0, 1.0, 1.0]]), np.sum, z, name="dx")
+
+
+def test_check_gradient_leaves_the_input_unchanged():
+    z = np.array([1.0, 2.0])
+    check_gradient(np.ones(2), np.sum, z)
+    assert z.tolist() == [1.0, 2.0]

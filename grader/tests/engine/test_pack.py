@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.engine.pack import Limits, PackError, load_pack
+from grader.engine.pack import Limits, PackError, load_pack, write_pack
 
 from .conftest import PACKS
 
@@ -44,6 +44,26 @@ def test_missing_file(folder, name):
     err = load_error(folder)
     assert err.file == str(folder / name)
     assert str(err) == f"{folder / name}: missing file"
+
+
+def test_a_pack_names_its_track_and_place_which_are_not_its_content(folder, tmp_path):
+    plain = load_pack(folder)
+    assert (plain.track, plain.position) == ("", 0)
+    edit(folder / "challenge.toml", "points = 10", 'points = 10\ntrack = " Basics "\nposition = 2')
+    placed = load_pack(folder)
+    assert (placed.track, placed.position) == ("Basics", 2)
+    # moving a challenge in the catalogue makes no new version
+    assert placed.content_hash() == plain.content_hash()
+    again = load_pack(write_pack(placed, tmp_path / "out"))
+    assert (again.track, again.position) == ("Basics", 2)
+
+
+@pytest.mark.parametrize(
+    "lines", ["position = 2", 'track = "Basics"\nposition = 0', 'track = "Basics"\nposition = "2"']
+)
+def test_a_position_needs_a_track_and_a_whole_number(folder, lines):
+    edit(folder / "challenge.toml", "points = 10", f"points = 10\n{lines}")
+    assert "'position' must be a whole number from 1, with a 'track'" in load_error(folder).problem
 
 
 def test_not_a_folder(tmp_path):
