@@ -7,6 +7,21 @@ from django.db import models
 from grader.engine.pack import Pack
 
 
+class Track(models.Model):
+    """An ordered run of challenges on one theme, easy to hard ("Losses")."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)  # tracks are listed by this, then title
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Challenge(models.Model):
     """A challenge as listed; its graded content lives in its versions."""
 
@@ -28,6 +43,9 @@ class Challenge(models.Model):
     draft_version = models.ForeignKey(
         "ChallengeVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # its place in the catalogue, kept out of versions: moving it grades nothing differently
+    track = models.ForeignKey(Track, null=True, blank=True, on_delete=models.SET_NULL, related_name="challenges")
+    track_position = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

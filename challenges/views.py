@@ -5,7 +5,15 @@ from django.utils import timezone
 
 from challenges.models import Challenge
 from challenges.rendering import render_markdown, sample_test_sources
-from challenges.selectors import STATUSES, challenge_list_published, challenge_list_with_progress, challenge_tags
+from challenges.selectors import (
+    STATUSES,
+    challenge_list_published,
+    challenge_list_with_progress,
+    challenge_matches,
+    challenge_neighbours,
+    challenge_tags,
+    challenges_by_track,
+)
 from courses.selectors import challenge_assignment_context
 from grader.selectors import challenge_progress, draft_code, editor_code_for
 
@@ -17,7 +25,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 def challenge_list(request: HttpRequest) -> HttpResponse:
     challenges = challenge_list_with_progress(request.user)
     tags = challenge_tags(challenges)
-    filters = {k: request.GET.get(k, "") for k in ("difficulty", "tag", "status")}
+    filters = {k: request.GET.get(k, "")[:100] for k in ("q", "difficulty", "tag", "status")}
     # filtered here, not in SQL: tags live in a JSON list, and the list is short
     shown = [
         c
@@ -25,12 +33,14 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
         if (not filters["difficulty"] or c.difficulty == filters["difficulty"])
         and (not filters["tag"] or filters["tag"] in c.tags)
         and (not filters["status"] or c.status == filters["status"])
+        and challenge_matches(c, filters["q"])
     ]
     return render(
         request,
         "challenges/list.html",
         {
             "challenges": shown,
+            "groups": challenges_by_track(challenges, shown),
             "tags": tags,
             "filters": filters,
             "difficulties": Challenge.Difficulty.choices,
@@ -46,11 +56,12 @@ def challenge_page_context(challenge: Challenge, version) -> dict:
         "version": version,
         "statement_html": render_markdown(version.statement),
         "sample_tests": sample_test_sources(version.tests),
+        "neighbours": challenge_neighbours(challenge),
     }
 
 
 def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    challenges = Challenge.objects.select_related("current_version")
+    challenges = Challenge.objects.select_related("current_version", "track")
     if request.user.is_authenticated:
         challenges = challenges.annotate(draft=draft_code(request.user))
     challenge = get_object_or_404(challenges, slug=slug, published=True, current_version__isnull=False)

@@ -10,7 +10,7 @@ from django.core.validators import RegexValidator
 from challenges.models import Challenge, ChallengeVersion
 from grader.engine.pack import MUTANT_NAME_PATTERN, SLUG_PATTERN, Limits, Pack, PackError, check_pack
 
-RESERVED_SLUGS = {"new", "markdown", "upload", "validations", "regrades"}  # studio/urls.py
+RESERVED_SLUGS = {"new", "markdown", "upload", "validations", "regrades", "tracks"}  # studio/urls.py
 _CODE = {"data-editor": "", "rows": 14, "spellcheck": "false"}
 
 

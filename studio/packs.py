@@ -21,7 +21,7 @@ from pathlib import Path
 from django.db import transaction
 
 from challenges.models import ChallengeVersion
-from challenges.services import SavedDraft, challenge_save_draft, pack_folders
+from challenges.services import SavedDraft, challenge_save_draft, pack_folders, placed_pack
 from grader.engine.pack import Pack, PackError, load_pack, write_pack
 from studio.forms import RESERVED_SLUGS
 
@@ -41,7 +41,7 @@ def version_zip(version: ChallengeVersion) -> bytes:
     slug = version.challenge.slug
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        folder = write_pack(version.pack(), Path(tmp) / slug)
+        folder = write_pack(placed_pack(version.challenge, version), Path(tmp) / slug)
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             info = zipfile.ZipInfo(path.relative_to(tmp).as_posix(), date_time=_EPOCH)
             info.external_attr = (stat.S_IFREG | 0o644) << 16

@@ -4,15 +4,16 @@ Thin: the services decide, views translate."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import instructor_required
-from challenges.models import Challenge
+from challenges.models import Challenge, Track
 from challenges.rendering import render_markdown
-from challenges.services import challenge_save_draft, draft_outcome
+from challenges.services import challenge_move, challenge_save_draft, draft_outcome, track_move
 from challenges.views import challenge_page_context
 from grader.models import Submission
 from grader.selectors import history_table, submission_history
@@ -223,3 +224,36 @@ def preview_run(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def preview_submit(request: HttpRequest, slug: str) -> HttpResponse:
     return grade_response(request, _challenge(slug), Submission.Kind.SUBMIT, preview=True)
+
+
+@instructor_required
+@require_GET
+def tracks(request: HttpRequest) -> HttpResponse:
+    """Tracks in the challenge list's order, each with its challenges (published or not)."""
+    listed = Track.objects.prefetch_related(
+        Prefetch("challenges", Challenge.objects.order_by("track_position", "title"))
+    )
+    return render(request, "studio/tracks.html", {"tracks": listed})
+
+
+MOVES = {"up": -1, "down": 1}
+
+
+@instructor_required
+@require_POST
+def move(request: HttpRequest) -> HttpResponse:
+    """Move a track, or a challenge in its track, one place up or down."""
+    offset = MOVES.get(request.POST.get("direction", ""))
+    if offset is None:
+        return HttpResponse("direction must be up or down", status=400, content_type="text/plain")
+    if "track" in request.POST:
+        track_move(track=get_object_or_404(Track, pk=_pk(request.POST["track"])), offset=offset)
+    else:
+        challenge_move(challenge=get_object_or_404(Challenge, pk=_pk(request.POST.get("challenge"))), offset=offset)
+    return redirect("studio:tracks")
+
+
+def _pk(value: str | None) -> int:
+    if not (value or "").isdigit():
+        raise Http404("No such track or challenge.")
+    return int(value)

@@ -58,6 +58,8 @@ EXPECTED = {
     "studio/validations/<int:pk>/": (LOGIN, 403, 403, 200, 200),
     "studio/regrades/<int:pk>/": (LOGIN, 403, 403, 200, 200),
     "studio/regrades/<int:pk>/cancel/": (LOGIN, 403, 403, 405, 405),
+    "studio/tracks/": (LOGIN, 403, 403, 200, 200),
+    "studio/tracks/move/": (LOGIN, 403, 403, 405, 405),
     "studio/<slug:slug>/": (LOGIN, 403, 403, 200, 200),
     "studio/<slug:slug>/validate/": (LOGIN, 403, 403, 405, 405),
     "studio/<slug:slug>/publish/": (LOGIN, 403, 403, 405, 405),

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from challenges.models import Challenge, ChallengeVersion
-from challenges.services import challenge_import_pack, challenge_save_draft
+from challenges.services import TRACKS_FILE, challenge_import_pack, challenge_save_draft, parse_tracks, placed_pack
 from grader.engine.pack import load_pack
 from studio.packs import MAX_ENTRIES
 
@@ -66,11 +66,14 @@ def messages_of(response) -> list[str]:
 
 def test_export_then_import_of_every_shipped_challenge_makes_no_new_version_and_loses_nothing(library, tmp_path):
     call_command("export_challenges", "--out", str(tmp_path), stdout=io.StringIO())
-    assert sorted(p.name for p in tmp_path.iterdir()) == SHIPPED
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*SHIPPED, TRACKS_FILE])
+    library = Path(settings.CHALLENGE_LIBRARY)
+    assert parse_tracks((tmp_path / TRACKS_FILE).read_text()) == parse_tracks((library / TRACKS_FILE).read_text())
     for slug in SHIPPED:
-        original = load_pack(Path(settings.CHALLENGE_LIBRARY) / slug)
+        original = load_pack(library / slug)
         exported = load_pack(tmp_path / slug)
-        stored = Challenge.objects.get(slug=slug).current_version.pack()
+        challenge = Challenge.objects.get(slug=slug)
+        stored = placed_pack(challenge, challenge.current_version)
         for name, value in original.__dict__.items():
             assert getattr(exported, name) == value, (slug, name)
             assert getattr(stored, name) == value, (slug, name)
@@ -85,7 +88,7 @@ def test_export_then_import_of_every_shipped_challenge_makes_no_new_version_and_
 def test_export_writes_only_the_challenges_named(library, tmp_path):
     out = io.StringIO()
     call_command("export_challenges", "softmax", "batch-norm", "--out", str(tmp_path), stdout=out)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["batch-norm", "softmax"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["batch-norm", "softmax", TRACKS_FILE]
     assert f"softmax: version 1 -> {tmp_path / 'softmax'}" in out.getvalue()
 
 
@@ -96,7 +99,7 @@ def test_export_of_an_unknown_slug_is_refused_naming_it_and_writes_nothing(libra
 
 
 def test_export_takes_the_current_version_and_latest_takes_the_draft(softmax, tmp_path):
-    pack = softmax.current_version.pack()
+    pack = placed_pack(softmax, softmax.current_version)
     challenge_save_draft(pack=edited(pack, statement=pack.statement + "\nA draft hint.\n"))
     call_command("export_challenges", "softmax", "--out", str(tmp_path / "current"), stdout=io.StringIO())
     call_command("export_challenges", "softmax", "--latest", "--out", str(tmp_path / "latest"), stdout=io.StringIO())
@@ -151,7 +154,7 @@ def test_exporting_over_an_earlier_export_drops_a_mutant_since_deleted(softmax, 
 
 
 def test_download_is_a_zip_of_the_latest_version_as_a_pack_folder(softmax, teacher_client, tmp_path):
-    pack = softmax.current_version.pack()
+    pack = placed_pack(softmax, softmax.current_version)
     challenge_save_draft(pack=edited(pack, takeaways="Subtract the max.\n"))
     response = teacher_client.get("/studio/softmax/export.zip")
     assert response.status_code == 200

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from challenges.models import Challenge
-from challenges.services import challenge_export
+from challenges.models import Challenge, Track
+from challenges.services import challenge_export, tracks_export
 
 
 class Command(BaseCommand):
@@ -29,3 +29,5 @@ class Command(BaseCommand):
                 continue
             folder = challenge_export(challenge=challenge, folder=out, latest=latest)
             self.stdout.write(f"{challenge.slug}: version {versions[challenge.slug].number} -> {folder}")
+        if Track.objects.exists():  # the tracks' order and descriptions, which import_challenges reads back
+            self.stdout.write(f"tracks -> {tracks_export(out)}")
