@@ -245,6 +245,16 @@ def track_move(*, track: Track, offset: int) -> None:
         _move(list(Track.objects.select_for_update()), track, offset, "position")
 
 
+def challenge_set_track(*, challenge: Challenge, track: Track | None) -> bool:
+    """The studio editor's choice: *challenge* joins *track* last, or leaves its track; whether it moved."""
+    if challenge.track_id == (track.pk if track else None):
+        return False
+    position = (track.challenges.aggregate(n=Max("track_position"))["n"] or 0) + 1 if track else 0
+    challenge.track, challenge.track_position = track, position
+    challenge.save(update_fields=["track", "track_position", "updated"])
+    return True
+
+
 def challenge_move(*, challenge: Challenge, offset: int) -> None:
     """Move *challenge* up (negative) or down its track."""
     if challenge.track_id is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import RegexValidator
 
-from challenges.models import Challenge, ChallengeVersion
+from challenges.models import Challenge, ChallengeVersion, Track
 from grader.engine.pack import MUTANT_NAME_PATTERN, SLUG_PATTERN, Limits, Pack, PackError, check_pack
 
 RESERVED_SLUGS = {"new", "markdown", "upload", "validations", "regrades", "tracks"}  # studio/urls.py
@@ -40,6 +40,10 @@ class ChallengeForm(forms.Form):
     tags = forms.CharField(required=False, help_text="Comma-separated, e.g. softmax, numerics.")
     functions = forms.CharField(help_text="The function names learners define, comma-separated.")
     points = forms.IntegerField(min_value=1, max_value=10_000)
+    track = forms.ModelChoiceField(
+        Track.objects.all(), required=False, empty_label="No track",
+        help_text="Where the list shows it; a new member goes last. Reorder on the Tracks page.",
+    )  # fmt: skip
     time_per_test = _limit("time_per_test", "Time per test (s)", "Seconds of the learner's CPU for one test.")
     time_total = _limit("time_total", "Time per grading (s)", "Seconds of the learner's CPU for a whole grading.")
     memory_mb = forms.IntegerField(
@@ -84,6 +88,7 @@ class ChallengeForm(forms.Form):
                                                           "solution", "tests", "takeaways")},
             "tags": ", ".join(version.tags),
             "functions": ", ".join(version.functions),
+            "track": version.challenge.track_id,
             **version.limits,
         }  # fmt: skip
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import instructor_required
 from challenges.models import Challenge, Track
 from challenges.rendering import render_markdown
-from challenges.services import challenge_move, challenge_save_draft, draft_outcome, track_move
+from challenges.services import challenge_move, challenge_save_draft, challenge_set_track, draft_outcome, track_move
 from challenges.views import challenge_page_context
 from grader.models import Submission
 from grader.selectors import history_table, submission_history
@@ -52,12 +52,16 @@ def _save(request: HttpRequest, form: ChallengeForm, mutants: MutantFormSet) -> 
     if pack is None:
         return None
     saved = challenge_save_draft(pack=pack, author=request.user, change_note=form.cleaned_data["change_note"])
+    track = form.cleaned_data["track"]
+    moved = challenge_set_track(challenge=saved.challenge, track=track)
     if saved.made:
         messages.success(
             request, f"Saved as draft version {saved.challenge.draft_version.number}. Validate it, then publish."
         )
     elif saved.set_aside is not None:
         messages.info(request, f"{draft_outcome(saved).capitalize()}.")
+    elif moved:
+        messages.info(request, f"Moved to the track {track.title}." if track else "Taken out of its track.")
     else:
         messages.info(request, "Nothing changed: no new version.")
     return redirect("studio:edit", slug=saved.challenge.slug)

@@ -188,3 +188,38 @@ def test_a_move_needs_the_csrf_token(shelf, teacher):
     track = Track.objects.get(title="Layers")
     assert client.post(reverse("studio:move"), {"track": track.pk, "direction": "up"}).status_code == 403
     assert Track.objects.first().title == "Basics"
+
+
+def test_the_editor_puts_a_challenge_in_a_track_last_keeps_its_place_or_takes_it_out(shelf, teacher_client):
+    from django.contrib.messages import get_messages
+
+    from studio.tests.conftest import pack_fields
+
+    basics = Track.objects.get(title="Basics")
+    response = teacher_client.post("/studio/new/", pack_fields(track=basics.pk))
+    assert response.status_code == 302 and order()["Basics"] == ["softmax", "cross-entropy", "double"]
+    assert b"selected>Basics</option>" in teacher_client.get("/studio/double/").content
+
+    teacher_client.post("/studio/cross-entropy/", _editor_fields("cross-entropy", track=basics.pk))
+    assert order()["Basics"] == ["softmax", "cross-entropy", "double"]  # its own track: its place kept
+
+    layers = Track.objects.get(title="Layers")
+    response = teacher_client.post("/studio/double/", pack_fields(track=layers.pk))
+    assert order() == {"Basics": ["softmax", "cross-entropy"], "Layers": ["batch-norm", "double"]}
+    assert "Moved to the track Layers." in [str(m) for m in get_messages(response.wsgi_request)]
+    assert ChallengeVersion.objects.filter(challenge__slug="double").count() == 1
+
+    teacher_client.post("/studio/double/", pack_fields(track=""))
+    assert Challenge.objects.get(slug="double").track is None and order()["Layers"] == ["batch-norm"]
+
+
+def _editor_fields(slug: str, **changes) -> dict:
+    """The editor's POST data for an existing challenge, as its page fills the form in."""
+    from studio.forms import ChallengeForm
+
+    challenge = Challenge.objects.get(slug=slug)
+    fields = {k: v for k, v in ChallengeForm.initial_from(challenge.latest_version).items()}
+    fields.update({"change_note": "", "mutants-TOTAL_FORMS": "0", "mutants-INITIAL_FORMS": "0"}, **changes)
+    for i, (name, code) in enumerate(challenge.latest_version.mutants.items()):
+        fields.update({f"mutants-{i}-name": name, f"mutants-{i}-code": code, "mutants-TOTAL_FORMS": str(i + 1)})
+    return fields
