@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from grader.engine.pack import Pack
 
@@ -94,6 +95,13 @@ class ChallengeVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.challenge.slug} v{self.number}"
+
+    @staticmethod
+    def grading_seed(pk: int) -> int:
+        """The seed of every grading against version *pk*: the same code gets the same score,
+        whoever submits it and however often. Keyed with SECRET_KEY, so a pack's public tests
+        do not give away the hidden inputs."""
+        return int.from_bytes(salted_hmac("challenge-version-seed", str(pk)).digest()[:4], "big")
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import secrets
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -99,7 +98,7 @@ def submission_create(*, user, challenge: Challenge, code: str, kind: str, previ
         if refusal is None:
             submission = Submission.objects.create(
                 user=user, challenge=challenge, version_id=version_id, code=code, kind=kind, preview=preview,
-                seed=secrets.randbits(32),
+                seed=ChallengeVersion.grading_seed(version_id),
             )  # fmt: skip
             # robust: the row is committed whatever the broker says; if the message
             # is lost here, the sweeper sends it again (a Submit is not an error page)
@@ -307,7 +306,7 @@ def submission_store_result(
         rows = rows.filter(status=Submission.Status.RUNNING, attempts=attempt)
     done = {"status": Submission.Status.DONE, "finished": timezone.now()}
     if version is not None:
-        done["version"] = version
+        done.update(version=version, seed=ChallengeVersion.grading_seed(version.pk))  # what a regrade drew from
     fields = {**_result_fields(result), **done}
     try:
         with transaction.atomic():  # inside a caller's transaction, a savepoint: a refusal undoes only this

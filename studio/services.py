@@ -49,7 +49,7 @@ def validation_execute(*, run_id: int) -> ValidationRun | None:
     run = ValidationRun.objects.select_related("version__challenge").get(pk=run_id)
     pack = run.version.pack()
     try:
-        v = validate_pack(pack, default_judge())
+        v = validate_pack(pack, default_judge(), seed=ChallengeVersion.grading_seed(run.version_id))
     except Exception as exc:  # a pack that cannot even be loaded is a finding, not a crash
         log.exception("validation %s could not run", run_id)
         run.valid, run.problems = False, [f"the pack could not be validated: {type(exc).__name__}: {exc}"]
@@ -170,7 +170,7 @@ def regrade_item_execute(*, item_id: int) -> RegradeItem | None:
         return None
     item = RegradeItem.objects.select_related("regrade__version__challenge", "submission").get(pk=item_id)
     submission, version = item.submission, item.regrade.version
-    result = default_judge().grade(version.pack(), submission.code, seed=submission.seed)
+    result = default_judge().grade(version.pack(), submission.code, seed=ChallengeVersion.grading_seed(version.pk))
     with transaction.atomic():
         # locked until the commit: the sweeper, or a cancel, cannot move it between the check and the store
         mine = RegradeItem.objects.select_for_update().filter(pk=item.pk, status=Status.RUNNING, attempts=item.attempts)

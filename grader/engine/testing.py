@@ -7,7 +7,8 @@ A test is a plain function named ``test_*`` whose parameters name fixtures:
   returns ``(result, seconds)``: the learner process's CPU seconds for the
   call, read by the judge from outside the sandbox.
 - ``reference``: the challenge's solution module (trusted side).
-- ``rng``: a ``numpy.random.Generator`` seeded per grading and per test.
+- ``rng``: a ``numpy.random.Generator`` seeded per test from the grading's seed
+  (the site passes one per challenge version: the same inputs for everyone).
 
 ``@sample`` tests are shown to learners and run by Run; ``@hidden`` tests (and
 unmarked ones) run only on Submit.

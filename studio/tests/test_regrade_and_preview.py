@@ -2,7 +2,7 @@
 
 import pytest
 
-from challenges.models import Challenge
+from challenges.models import Challenge, ChallengeVersion
 from grader.models import Submission
 from grader.selectors import challenge_progress
 from grader.services import submission_create, submission_grade
@@ -76,6 +76,7 @@ def test_a_regrade_after_a_tightened_test_changes_verdicts_and_reports_them(
 
     alice_submit = Submission.objects.get(pk=subs["alice"].pk)
     assert (alice_submit.verdict, alice_submit.version.number, alice_submit.status) == ("failed", 2, "done")
+    assert alice_submit.seed == ChallengeVersion.grading_seed(challenge.current_version_id) != subs["alice"].seed
     assert Submission.objects.get(pk=first.pk).version.number == 1  # not her latest: left alone
     assert Submission.objects.get(pk=subs["bob"].pk).verdict == "passed"
 

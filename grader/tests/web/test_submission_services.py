@@ -97,3 +97,28 @@ def test_gradings_per_window_are_limited(alice, softmax, settings):
         Submission.objects.filter(pk=s.pk).update(status="done", verdict="error")
     with pytest.raises(SubmissionRefused, match="used your 3 gradings for the last 10 minutes"):
         submission_create(user=alice, challenge=softmax, code="x = 1\n", kind="run")
+
+
+# Right or wrong by a bit of the input's bytes: with inputs drawn per grading, which hidden
+# tests pass would change from one Submit to the next.
+INPUT_DEPENDENT = """import zlib
+import numpy as np
+
+
+def softmax(Z):
+    Z = np.asarray(Z, dtype=float)
+    e = np.exp(Z - Z.max(axis=-1, keepdims=True))
+    right = e / e.sum(axis=-1, keepdims=True)
+    return right if zlib.crc32(Z.tobytes()) % 2 else right * 2
+"""
+
+
+def test_the_same_code_gets_the_same_score_whoever_submits_it_and_however_often(alice, bob, softmax):
+    outcomes = set()
+    for user in (alice, bob, alice):
+        submission = submission_create(user=user, challenge=softmax, code=INPUT_DEPENDENT, kind="submit")
+        submission = submission_grade(submission_id=submission.pk)
+        outcomes.add((submission.seed, submission.score, tuple(t["status"] for t in submission.tests)))
+    assert len(outcomes) == 1
+    (_, score, statuses), = outcomes  # fmt: skip
+    assert 0 < score < 1 and "passed" in statuses and "failed" in statuses  # the inputs did decide
