@@ -1,0 +1,19 @@
+"""Swaps the arguments and computes KL(q || p): the divergence is not symmetric."""
+
+import numpy as np
+
+
+def _log_softmax(z):
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def kl_divergence(p, q):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = q * (np.log(q) - np.log(p))
+    return np.where(q > 0, terms, 0.0).sum(axis=1)
+
+
+def kl_from_logits(logits_p, logits_q):
+    log_p, log_q = _log_softmax(logits_p), _log_softmax(logits_q)
+    return (np.exp(log_q) * (log_q - log_p)).sum(axis=1)

@@ -1,0 +1,119 @@
+import numpy as np
+
+from grader.engine.testing import assert_allclose, assert_scalar, assert_shape, hidden, sample
+
+# Centred solve, augmented solve with an unpenalised bias, SVD and the dual
+# form agree to ~1e-10 on these problems.
+RTOL, ATOL = 1e-7, 1e-9
+
+
+def _describe(value):
+    if isinstance(value, (tuple, list)):
+        return f"{type(value).__name__} of length {len(value)}"
+    return "None (did you forget to return?)" if value is None else type(value).__name__
+
+
+def _fit(learner, X, y, alpha):
+    """The learner's (w, b), checked for kind and shape."""
+    result = learner.ridge_fit(X, y, alpha)
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise AssertionError(f"ridge_fit should return a tuple (w, b), got {_describe(result)}")
+    w, b = result
+    assert_shape(w, (X.shape[1],), name="w")
+    return w, assert_scalar(b, name="b")
+
+
+def _problem(rng, n, d, offset=0.0, noise=0.5):
+    X = rng.normal(size=(n, d)) * rng.uniform(0.5, 3.0, size=d) + offset
+    y = X @ rng.normal(size=d) + rng.normal() * 5 + rng.normal(size=n) * noise
+    return X, y
+
+
+def _matches_reference(learner, reference, X, y, alpha, rtol=RTOL, atol=ATOL):
+    w, b = _fit(learner, X, y, alpha)
+    w_ref, b_ref = reference.ridge_fit(X, y, alpha)
+    assert_allclose(w, w_ref, rtol=rtol, atol=atol, name="w")
+    assert_allclose(b, b_ref, rtol=rtol, atol=atol, name="b")
+
+
+@sample
+def test_alpha_zero_is_least_squares(learner, rng):
+    X, y = _problem(rng, 50, 3)
+    coef = np.linalg.lstsq(np.hstack([X, np.ones((50, 1))]), y, rcond=None)[0]
+    w, b = _fit(learner, X, y, 0.0)
+    assert_allclose(w, coef[:3], rtol=1e-8, atol=1e-10, name="w with alpha = 0")
+    assert_allclose(b, coef[3], rtol=1e-8, atol=1e-10, name="b with alpha = 0")
+
+
+@sample
+def test_a_huge_alpha_shrinks_w_but_not_b(learner, rng):
+    X, y = _problem(rng, 40, 4, offset=2.0)
+    w, b = _fit(learner, X, y, 1e12)
+    assert_allclose(w, np.zeros(4), atol=1e-6, name="w with alpha = 1e12")
+    # With w = 0 the best intercept is the mean of y: the intercept is not penalised.
+    assert_allclose(b, y.mean(), rtol=1e-6, atol=1e-6, name="b with alpha = 1e12 (should be mean(y))")
+
+
+@sample
+def test_shifting_y_moves_only_b(learner, rng):
+    X, y = _problem(rng, 30, 3)
+    w, b = _fit(learner, X, y, 2.0)
+    w2, b2 = _fit(learner, X, y + 100.0, 2.0)
+    assert_allclose(w2, w, rtol=1e-8, atol=1e-10, name="w after adding 100 to y (should not change)")
+    assert_allclose(b2, b + 100.0, rtol=1e-8, name="b after adding 100 to y (should grow by 100)")
+
+
+@hidden(weight=2)
+def test_matches_reference(learner, reference, rng):
+    for n, d, alpha, offset in [
+        (2, 1, 0.5, 0.0),
+        (20, 3, 1.0, 0.0),
+        (100, 10, 10.0, 3.0),
+        (500, 5, 0.01, -7.0),
+        (50, 8, 300.0, 1.0),
+    ]:
+        _matches_reference(learner, reference, *_problem(rng, n, d, offset), alpha)
+
+
+@hidden
+def test_alpha_zero_matches_reference(learner, reference, rng):
+    for n, d, offset in [(3, 1, 0.0), (40, 6, 5.0)]:
+        _matches_reference(learner, reference, *_problem(rng, n, d, offset), 0.0)
+
+
+@hidden(weight=2)
+def test_fewer_samples_than_features(learner, reference, rng):
+    # Least squares has infinitely many solutions here; ridge has exactly one.
+    for n, d, alpha in [(5, 20, 0.5), (2, 6, 3.0), (10, 40, 1e-3)]:
+        _matches_reference(learner, reference, *_problem(rng, n, d), alpha, atol=1e-8)
+
+
+@hidden
+def test_one_sample(learner, reference, rng):
+    # Centred, the only sample is all zeros: w = 0 and b = y.
+    _matches_reference(learner, reference, *_problem(rng, 1, 4), 1.0)
+
+
+@hidden
+def test_duplicated_feature(learner, reference, rng):
+    # Ridge splits the weight evenly between two identical columns.
+    X, y = _problem(rng, 30, 3)
+    X = np.hstack([X, X[:, :1]])
+    _matches_reference(learner, reference, X, y, 1.0)
+
+
+@hidden
+def test_features_far_from_zero(learner, reference, rng):
+    # An uncentred intercept column would have to balance offsets of 1e4.
+    X, y = _problem(rng, 60, 3, offset=1e4)
+    _matches_reference(learner, reference, X, y, 5.0, rtol=1e-6, atol=1e-6)
+
+
+@hidden
+def test_float32_input(learner, reference, rng):
+    X, y = _problem(rng, 100, 5, offset=1.0)
+    X32, y32 = X.astype(np.float32), y.astype(np.float32)
+    w, b = _fit(learner, X32, y32, 2.0)
+    w_ref, b_ref = reference.ridge_fit(X32.astype(np.float64), y32.astype(np.float64), 2.0)
+    assert_allclose(w, w_ref, rtol=1e-4, atol=1e-4, name="w")
+    assert_allclose(b, b_ref, rtol=1e-4, atol=1e-4, name="b")

@@ -1,0 +1,18 @@
+"""Builds the causal mask strictly below the diagonal: a token cannot see itself and query 0 sees nothing."""
+
+import numpy as np
+
+
+def attention(Q, K, V, mask=None):
+    scores = Q @ K.swapaxes(-1, -2) / np.sqrt(Q.shape[-1])
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    m = scores.max(axis=-1, keepdims=True)
+    e = np.exp(scores - np.where(np.isfinite(m), m, 0.0))
+    s = e.sum(axis=-1, keepdims=True)
+    w = e / np.where(s > 0, s, 1.0)
+    return w @ V, w
+
+
+def causal_mask(T):
+    return np.tril(np.ones((T, T), dtype=bool), k=-1)

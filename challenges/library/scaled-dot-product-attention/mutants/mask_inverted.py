@@ -1,0 +1,18 @@
+"""Reads the mask backwards (True = blocked): every query attends exactly where it must not."""
+
+import numpy as np
+
+
+def attention(Q, K, V, mask=None):
+    scores = Q @ K.swapaxes(-1, -2) / np.sqrt(Q.shape[-1])
+    if mask is not None:
+        scores = np.where(mask, -np.inf, scores)
+    m = scores.max(axis=-1, keepdims=True)
+    e = np.exp(scores - np.where(np.isfinite(m), m, 0.0))
+    s = e.sum(axis=-1, keepdims=True)
+    w = e / np.where(s > 0, s, 1.0)
+    return w @ V, w
+
+
+def causal_mask(T):
+    return ~np.triu(np.ones((T, T), dtype=bool), k=1)

@@ -1,0 +1,21 @@
+"""Takes the first index whose cumulative probability is >= u (not > u): u on a boundary picks the token before."""
+
+import numpy as np
+
+
+def sample_next_token(logits, temperature, top_k, u):
+    B, V = logits.shape
+    if temperature == 0:
+        tokens = np.argmax(logits, axis=1)
+        probs = np.zeros((B, V))
+        probs[np.arange(B), tokens] = 1.0
+        return tokens, probs
+    k = V if top_k is None else top_k
+    order = np.argsort(-logits, axis=1, kind="stable")
+    keep = np.zeros((B, V), dtype=bool)
+    np.put_along_axis(keep, order[:, :k], True, axis=1)
+    scaled = np.where(keep, logits / temperature, -np.inf)
+    e = np.exp(scaled - scaled.max(axis=1, keepdims=True))
+    probs = e / e.sum(axis=1, keepdims=True)
+    tokens = np.minimum((np.cumsum(probs, axis=1) < u[:, None]).sum(axis=1), V - 1)
+    return tokens, probs
