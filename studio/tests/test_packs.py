@@ -64,7 +64,7 @@ def messages_of(response) -> list[str]:
 # -- export_challenges / import_challenges -------------------------------------------------
 
 
-def test_export_then_import_of_every_shipped_challenge_makes_no_new_version_and_loses_nothing(library, tmp_path):
+def test_export_then_import_of_every_shipped_challenge_makes_no_new_version_and_loses_nothing(whole_library, tmp_path):
     call_command("export_challenges", "--out", str(tmp_path), stdout=io.StringIO())
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*SHIPPED, TRACKS_FILE])
     library = Path(settings.CHALLENGE_LIBRARY)

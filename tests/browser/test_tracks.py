@@ -9,7 +9,9 @@ from tests.browser.conftest import editor_ready, login, set_editor_text
 from tests.browser.test_learner import SEED_SOLUTION, verdict
 
 
-def test_a_learner_walks_a_track_and_sees_its_progress(page, client, live_server, alice, softmax, worker):
+def test_a_learner_walks_a_track_and_sees_its_progress(
+    page, client, live_server, whole_library, alice, softmax, worker
+):
     track = Track.objects.get(challenges=softmax)
     titles = list(track.challenges.order_by("track_position").values_list("title", flat=True))
     login(page, client, live_server, alice)

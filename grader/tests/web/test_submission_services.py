@@ -99,8 +99,8 @@ def test_gradings_per_window_are_limited(alice, softmax, settings):
         submission_create(user=alice, challenge=softmax, code="x = 1\n", kind="run")
 
 
-# Right or wrong by a bit of the input's bytes: with inputs drawn per grading, which hidden
-# tests pass would change from one Submit to the next.
+# Right or wrong by a bit of each hidden input's bytes (the sample inputs are small and fixed):
+# with inputs drawn per grading, which hidden tests pass would change from one Submit to the next.
 INPUT_DEPENDENT = """import zlib
 import numpy as np
 
@@ -109,16 +109,22 @@ def softmax(Z):
     Z = np.asarray(Z, dtype=float)
     e = np.exp(Z - Z.max(axis=-1, keepdims=True))
     right = e / e.sum(axis=-1, keepdims=True)
-    return right if zlib.crc32(Z.tobytes()) % 2 else right * 2
+    return right if Z.size <= 6 or zlib.crc32(Z.tobytes()) % 2 else right * 2
 """
 
 
 def test_the_same_code_gets_the_same_score_whoever_submits_it_and_however_often(alice, bob, softmax):
+    from challenges.models import ChallengeVersion
+    from grader.engine.judge import default_judge
+
     outcomes = set()
     for user in (alice, bob, alice):
         submission = submission_create(user=user, challenge=softmax, code=INPUT_DEPENDENT, kind="submit")
         submission = submission_grade(submission_id=submission.pk)
         outcomes.add((submission.seed, submission.score, tuple(t["status"] for t in submission.tests)))
     assert len(outcomes) == 1
-    (_, score, statuses), = outcomes  # fmt: skip
-    assert 0 < score < 1 and "passed" in statuses and "failed" in statuses  # the inputs did decide
+    assert next(iter(outcomes))[0] == ChallengeVersion.grading_seed(softmax.current_version_id)
+    # and the inputs do decide: other seeds give other outcomes
+    pack = softmax.current_version.pack()
+    others = {tuple(t.status for t in default_judge().grade(pack, INPUT_DEPENDENT, seed=n).tests) for n in range(8)}
+    assert len(others) > 1
