@@ -1,0 +1,18 @@
+"""Macro F1 as the harmonic mean of macro precision and macro recall, not the mean of per-class F1."""
+
+import numpy as np
+
+
+def _ratio(num, den):
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+
+
+def precision_recall_f1(y_true, y_pred, num_classes, average):
+    tp = np.bincount(y_true[y_true == y_pred], minlength=num_classes)
+    predicted = np.bincount(y_pred, minlength=num_classes)
+    actual = np.bincount(y_true, minlength=num_classes)
+    if average == "micro":
+        tp, predicted, actual = tp.sum(), predicted.sum(), actual.sum()
+    p, r = float(np.mean(_ratio(tp, predicted))), float(np.mean(_ratio(tp, actual)))
+    return p, r, float(_ratio(2 * p * r, p + r))
