@@ -74,7 +74,7 @@ def test_edge_shapes(learner, reference):
 
 @hidden
 def test_speed_on_a_large_array(learner, reference, rng):
-    # Element-wise work: a vectorised sigmoid is 1-2x the reference, a Python
-    # loop over elements 8x or more, so the limit sits at 4x.
+    # Element-wise work: a vectorised sigmoid is 1-1.5x the reference (np.where of two
+    # exp forms 1.3x), a list comprehension with math.exp 7.5x, so the limit sits at 5x.
     x = rng.normal(size=(1000, 200)) * 10
-    assert_speed(learner.sigmoid, reference.sigmoid, x, max_ratio=4)
+    assert_speed(learner.sigmoid, reference.sigmoid, x, max_ratio=5)
