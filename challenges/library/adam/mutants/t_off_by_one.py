@@ -1,0 +1,11 @@
+"""Treats t as 0-based and corrects with t + 1: every step's bias correction is one step late."""
+
+import numpy as np
+
+
+def adam(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw**2
+    m_hat = m / (1 - beta1 ** (t + 1))
+    v_hat = v / (1 - beta2 ** (t + 1))
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
