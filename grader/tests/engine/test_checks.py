@@ -309,6 +309,29 @@ def test_speed_gives_up_early_on_a_hopeless_learner():
     assert learner.calls == 1
 
 
+def test_speed_warms_up_on_the_input_reversed_which_is_not_counted():
+    seen = []
+    # the warm-up pays for a cold process (50 ms); the timed runs are warm
+    learner = FakeLearner(lambda a: seen.append(a.copy()) or a * 2, [0.050, 0.006, 0.005, 0.005])
+    x = np.arange(6.0)
+    assert_speed(learner, sleeper(0.005, lambda a: a * 2), x, max_ratio=10)
+    assert np.array_equal(seen[0], x[::-1]) and all(np.array_equal(a, x) for a in seen[1:])
+    assert learner.calls == 4
+
+
+def test_speed_still_charges_half_the_first_timed_run_to_a_cache_of_results():
+    # slow once on this input, then remembered: the warm-up on other bytes did not fill the cache
+    learner = FakeLearner(lambda a: a * 2, [0.001, 0.200, 0.001, 0.001])
+    msg = message(assert_speed, learner, sleeper(0.005, lambda a: a * 2), np.arange(6.0), max_ratio=10)
+    assert msg.startswith("your function took 100 ms of CPU on a (6,) input")
+
+
+def test_speed_takes_a_hopeless_warm_up_as_the_verdict():
+    learner = FakeLearner(lambda a: a, [5.0, 0.001, 0.001, 0.001])
+    msg = message(assert_speed, learner, sleeper(0.001, lambda a: a), np.arange(6.0))
+    assert learner.calls == 1 and msg.startswith("your function took 5 s of CPU on a (6,) input")
+
+
 def test_speed_gives_the_reference_fresh_copies():
     def in_place(a):
         assert a[0] == 0.0
