@@ -21,7 +21,6 @@ def rnn_backward(dh, cache):
     dnext = np.zeros_like(h0)
     for t in reversed(range(T)):
         da = (dh[:, t] + dnext) * (1 - h[:, t] ** 2)
-        prev = h[:, t - 1] if t > 0 else h0
         dx[:, t] = da @ Wx.T
         dWx += x[:, t].T @ da
         dWh += h[:, t].T @ da

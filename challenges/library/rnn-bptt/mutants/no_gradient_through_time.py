@@ -18,7 +18,6 @@ def rnn_backward(dh, cache):
     T = x.shape[1]
     dx = np.empty_like(x)
     dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(Wx.shape[1])
-    dnext = np.zeros_like(h0)
     for t in reversed(range(T)):
         da = dh[:, t] * (1 - h[:, t] ** 2)
         prev = h[:, t - 1] if t > 0 else h0
@@ -26,5 +25,4 @@ def rnn_backward(dh, cache):
         dWx += x[:, t].T @ da
         dWh += prev.T @ da
         db += da.sum(axis=0)
-        dnext = da @ Wh.T
     return dx, da @ Wh.T, dWx, dWh, db
