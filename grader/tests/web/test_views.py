@@ -114,6 +114,18 @@ def test_the_polled_fragment_reads_neither_the_code_nor_the_pack(alice_client, a
     assert '"grader_submission"."code"' not in read and "challenges_challengeversion" not in read
 
 
+def test_the_list_shows_the_tracks_in_order_each_easy_to_hard(client, whole_library):
+    from challenges.models import Track
+
+    groups = client.get(reverse("challenges:list")).context["groups"]
+    assert [g.track for g in groups] == list(Track.objects.all()) and len(groups) == 8
+    for group in groups:
+        positions = [c.track_position for c in group.challenges]
+        assert positions == sorted(positions) and len(set(positions)) == len(positions), group.track
+        difficulties = [c.difficulty for c in group.challenges]
+        assert difficulties == sorted(difficulties, key=["easy", "medium", "hard"].index), group.track
+
+
 def test_the_list_filters_by_difficulty_tag_and_status(alice_client, alice, softmax):
     graded(alice, softmax, "def softmax(Z):\n    return Z\n")
     by_status = alice_client.get(reverse("challenges:list"), {"status": "attempted"}).context["challenges"]
