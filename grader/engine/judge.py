@@ -36,6 +36,9 @@ from grader.engine.sandbox.protocol import OpaqueArgument, ProtocolError
 log = logging.getLogger(__name__)
 
 MAX_CODE_BYTES = 1 << 20
+ONLY_NUMPY = (
+    "Only numpy and Python's standard library can be imported here; scipy and other packages are not available."
+)
 CREDITED_PARTS = 64  # values and containers in a reply whose reading is taken off a timed call
 HIDDEN_NOT_RUN = "not run"
 
@@ -288,6 +291,8 @@ class Judge:
             names = session.load()
         except LearnerError as exc:
             result.verdict, result.error, result.error_line = Verdict.ERROR, cut(exc.traceback), exc.line
+            if exc.type == "ModuleNotFoundError":
+                result.error = cut(exc.traceback.rstrip("\n") + "\n" + ONLY_NUMPY)
             if exc.type == "MemoryError":
                 result.verdict = Verdict.MEMORY_LIMIT
             skip_all("not run: your code did not load")

@@ -141,11 +141,13 @@ def test_exception_at_import(pack, judge):
     assert all(t.status == Status.SKIPPED for t in result.tests)
 
 
-def test_import_of_a_missing_module(pack, judge):
-    result = judge.grade(pack, "import scipy_does_not_exist\ndef double(x):\n    return 2 * x\n")
+def test_import_of_a_missing_module_says_what_can_be_imported(pack, judge):
+    result = judge.grade(pack, "import numpy as np\nimport scipy.special\ndef double(x):\n    return 2 * x\n")
     assert result.verdict == Verdict.ERROR
-    assert result.error_line == 1
-    assert "ModuleNotFoundError" in result.error
+    assert result.error_line == 2
+    assert "ModuleNotFoundError: No module named 'scipy'" in result.error
+    assert result.error.endswith("Only numpy and Python's standard library can be imported here; "
+                                 "scipy and other packages are not available.")  # fmt: skip
 
 
 def test_sys_exit_at_import_is_an_error_not_a_crash(pack, judge):
