@@ -43,6 +43,7 @@ bench: install
 	$(PY) -m bench.http_submit
 	$(PY) -m bench.throughput
 	$(PY) -m bench.gradebook
+	$(PY) -m bench.library
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -268,6 +268,7 @@ class Judge:
                 log.exception("sandbox failed while ending a learner process")
             result.stdout = output.text()
             result.duration_ms = round((time.monotonic() - start) * 1000, 2)
+            result.cpu_ms = round((pack.limits.time_total - session.cpu_left) * 1000, 2)  # kill() ended the step
         return result
 
     def _run(self, pack: Pack, suite: Suite, tests, session: _Session, result: GradingResult) -> None:

@@ -57,6 +57,7 @@ class GradingResult:
     error: str = ""
     error_line: int | None = None
     duration_ms: float = 0.0
+    cpu_ms: float = 0.0  # the learner processes' CPU, as the limits count it
     seed: int = 0
 
     def public(self) -> dict:
