@@ -2,7 +2,9 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_shape, assert_speed, check_gradient, hidden, sample
 
-# Matrix products of O(1) values: different summation orders agree to ~1e-13.
+# Each element of out, dx, dw is a sum of at most 48 O(1) products, db a sum over N <= 16: another order
+# (loops, einsum, BLAS blocking) moves it by ~1e-13 relative; 1e-7 leaves six orders, atol covers sums near 0,
+# while a missing transpose, a mean instead of a sum or a mixed-up reshape is O(1) off.
 RTOL, ATOL = 1e-7, 1e-10
 
 
@@ -59,6 +61,8 @@ def test_forward_on_a_small_example(learner):
     w = np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 0.0]])
     b = np.array([0.0, 1.0, 10.0])
     out, _ = _forward(learner, x, w, b)
+    # Small integers and halves: every product and sum here is exact in float64, so any correct method gives
+    # these values to the bit; a wrong formula or reshape is off by whole units.
     assert_allclose(out, np.array([[2.0, 5.0, 9.0], [5.0, 9.0, 7.0]]), rtol=1e-12, name="out")
 
 
@@ -67,6 +71,8 @@ def test_images_are_flattened_and_dx_keeps_their_shape(learner, rng):
     # 4 "images" of 2 x 3 x 2 values: D = 12.
     x, w, b, dout = _problem(rng, (4, 2, 3, 2), 5)
     out, _ = _forward(learner, x, w, b)
+    # Sums of D = 12 O(1) products: a loop or einsum differs from this @ by a few ulps (~1e-15); 1e-9 leaves
+    # six orders (atol for sums near 0), while flattening the pixels in another order is O(1) off.
     assert_allclose(out, x.reshape(4, 12) @ w + b, rtol=1e-9, atol=1e-12, name="out")
     _backward(learner, x, w, b, dout)
 
@@ -75,6 +81,7 @@ def test_images_are_flattened_and_dx_keeps_their_shape(learner, rng):
 def test_db_sums_the_upstream_gradient_over_the_batch(learner, rng):
     x, w, b, dout = _problem(rng, (6, 3), 4)
     _, _, db = _backward(learner, x, w, b, dout)
+    # db sums N = 6 O(1) values: any order agrees to ~1e-15 (atol for sums near 0); a mean is 6x too small.
     assert_allclose(db, dout.sum(axis=0), rtol=1e-9, atol=1e-12, name="db")
 
 
@@ -109,9 +116,13 @@ def test_float32_input(learner, reference, rng):
     x, w, b, dout = (a.astype(np.float32) for a in _problem(rng, (32, 4, 4), 10))
     out, _ = _forward(learner, x, w, b)
     out_ref, cache_ref = reference.affine_forward(*(a.astype(np.float64) for a in (x, w, b)))
+    # float32 keeps ~7 digits and a sum of D = 16 products loses about one: ~1e-6 relative error;
+    # rtol 1e-4 (atol 1e-5 for outputs near 0) leaves ~60x, while a wrong formula is O(1) off.
     assert_allclose(out, out_ref, rtol=1e-4, atol=1e-5, name="out")
     expected = reference.affine_backward(dout.astype(np.float64), cache_ref)
     for name, got, exp in zip(("dx", "dw", "db"), _backward(learner, x, w, b, dout), expected, strict=True):
+        # The same float32 error, for dw and db summed over N = 32 samples (entries ~6 in size, some near 0):
+        # atol 1e-4 still leaves ~100x, while dw / N or a mean for db is off by a factor 32.
         assert_allclose(got, exp, rtol=1e-4, atol=1e-4, name=name)
 
 

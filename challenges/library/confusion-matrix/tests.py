@@ -13,6 +13,8 @@ def _cm(learner, y_true, y_pred, k):
 
 def _matches_reference(learner, reference, y_true, y_pred, k):
     expected = reference.confusion_matrix(y_true, y_pred, k)
+    # Counts are integers: compared exactly, no tolerance. Any correct method counts the same pairs,
+    # and one pair lost, doubled or put in the transposed cell is off by at least 1.
     assert_allclose(_cm(learner, y_true, y_pred, k), expected, rtol=0, atol=0, name="confusion_matrix")
 
 
@@ -26,6 +28,7 @@ def test_a_small_example_rows_true_columns_predicted(learner):
     y_pred = np.array([0, 1, 1, 2, 0, 2])
     cm = _cm(learner, y_true, y_pred, 3)
     expected = np.array([[1, 1, 0], [0, 1, 0], [1, 0, 2]])
+    # Exact integer counts: no tolerance; a transposed matrix is off by 1 in four cells.
     assert_allclose(cm, expected, rtol=0, atol=0, name="confusion_matrix")
 
 
@@ -33,6 +36,7 @@ def test_a_small_example_rows_true_columns_predicted(learner):
 def test_repeated_pairs_are_all_counted(learner):
     # The same (true, pred) pair four times: the cell must say 4, not 1.
     cm = _cm(learner, np.array([1, 1, 1, 1, 0]), np.array([0, 0, 0, 0, 0]), 2)
+    # Exact integer counts: no tolerance; counting the repeated pair once gives 1 instead of 4.
     assert_allclose(cm, np.array([[1, 0], [4, 0]]), rtol=0, atol=0, name="confusion_matrix")
 
 
@@ -40,6 +44,7 @@ def test_repeated_pairs_are_all_counted(learner):
 def test_empty_input_gives_zeros(learner):
     empty = np.array([], dtype=np.int64)
     cm = _cm(learner, empty, empty, 4)
+    # No samples: every cell is exactly 0, no tolerance needed.
     assert_allclose(cm, np.zeros((4, 4), dtype=np.int64), rtol=0, atol=0, name="confusion_matrix of no samples")
 
 
@@ -78,6 +83,7 @@ def test_empty_input_for_several_sizes(learner):
     empty = np.array([], dtype=np.int64)
     for k in (1, 2, 10):
         cm = _cm(learner, empty, empty, k)
+        # No samples: every cell is exactly 0, no tolerance needed.
         assert_allclose(cm, np.zeros((k, k), dtype=np.int64), rtol=0, atol=0, name="confusion_matrix of no samples")
 
 

@@ -2,6 +2,9 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_scalar, assert_speed, hidden, sample
 
+# The loss is a mean of per-row log-sum-exps, never 0 here (so rtol only): log(softmax), loops or logsumexp
+# agree to ~1e-15 relative, 1e-6 leaves nine orders; a sum instead of a mean is N times too big and an eps in
+# the log caps each row near 27.6, far from losses in the thousands.
 RTOL = 1e-6
 
 
@@ -71,6 +74,8 @@ def test_extreme_logits_give_the_exact_loss(learner, reference, rng):
 @hidden
 def test_a_single_class_gives_zero_loss(learner):
     loss = learner.cross_entropy_loss(np.array([[3.0], [-2.0], [500.0]]), np.zeros(3, dtype=np.int64))
+    # One class: softmax is exactly 1 and every correct formula gives 0; log(exp(500)) - 500 without the max
+    # shift is off by an ulp of 500 (~1e-13), which atol 1e-12 still allows.
     assert_allclose(loss, 0.0, atol=1e-12, name="loss")
 
 
@@ -79,6 +84,8 @@ def test_float32_logits(learner, reference, rng):
     logits, labels = _batch(rng, 100, 10, scale=30.0)
     logits = logits.astype(np.float32)
     expected = reference.cross_entropy_loss(logits.astype(np.float64), labels)
+    # float32 logits up to ~100: log-sum-exp in float32 is off by ~1e-7 relative per row, no worse for the mean
+    # of 100 rows; rtol 1e-4 leaves ~1000x, while a sum instead of a mean or an eps in the log is far outside.
     assert_allclose(learner.cross_entropy_loss(logits, labels), expected, rtol=1e-4, name="loss")
 
 

@@ -2,7 +2,9 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_scalar, assert_speed, hidden, sample
 
-# Impurities are ratios of small integers: any formula gets them to ~1e-15.
+# Impurities are sums of (count / n)^2 and thresholds midpoints (a + b) / 2: other formulas (p (1 - p),
+# a + (b - a) / 2) move them by an ulp (~1e-16); 1e-9 leaves seven orders, atol 1e-12 covers a pure split's 0,
+# while entropy differs from Gini by O(0.1) on a mixed node and a cut at a data value by half a gap.
 RTOL, ATOL = 1e-9, 1e-12
 
 
@@ -125,6 +127,8 @@ def test_no_split_exists(learner, reference, rng):
 def test_float32_input(learner, reference, rng):
     X, y = _problem(rng, 100, 3, 3)
     X32 = X.astype(np.float32)
+    # float32 midpoints round to ~6e-8 relative (impurities still come from exact counts): 1e-6 leaves ~30x,
+    # while a cut at a data value or in the wrong gap moves the threshold by a gap between values.
     _same_split(_split(learner, X32, y), reference.best_split(X32.astype(np.float64), y), rtol=1e-6, atol=1e-6)
 
 

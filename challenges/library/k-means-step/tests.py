@@ -2,7 +2,9 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_shape, assert_speed, hidden, sample
 
-# Means of float64 points: summation order changes the last bits only.
+# New centroids are means of up to 1000 points of size ~5: bincount, loops or np.mean add them in other
+# orders, ~1e-15 relative; 1e-9 leaves six orders, atol covers coordinates near 0, while dividing by N
+# or moving an empty cluster is O(1) off.
 RTOL, ATOL = 1e-9, 1e-12
 
 
@@ -58,6 +60,8 @@ def test_two_obvious_clusters(learner):
     centroids = np.array([[9.0, 9.0], [0.0, 1.0]])
     labels, new = _step(learner, X, centroids)
     _check_labels(labels, np.array([1, 1, 0, 0]))
+    # Means of two small integers are exact in float64 (and the 0 must be exactly 0): dividing by N or
+    # a wrong assignment moves them by 0.25 or more.
     assert_allclose(new, np.array([[10.0, 11.0], [0.5, 0.0]]), rtol=1e-12, name="new_centroids")
 
 
@@ -76,6 +80,8 @@ def test_an_empty_cluster_keeps_its_centroid(learner):
     centroids = np.array([[0.0, 1.0], [100.0, 100.0]])  # nobody is near the second
     labels, new = _step(learner, X, centroids)
     _check_labels(labels, np.array([0, 0, 0]))
+    # Only 1 / 3 is inexact, and any mean of the three points rounds it to within an ulp (~1e-16 relative);
+    # an empty cluster sent to the origin or to NaN is far outside 1e-12.
     assert_allclose(new, np.array([[1 / 3, 1.0], [100.0, 100.0]]), rtol=1e-12, name="new_centroids")
 
 
@@ -126,6 +132,8 @@ def test_float32_input(learner, reference, rng):
     X, centroids = _blobs(rng, 200, 3, 4, spread=0.3)
     X32, c32 = X.astype(np.float32), centroids.astype(np.float32)
     result = _step(learner, X32, c32)
+    # float32 keeps ~7 digits: a float32 mean of ~50 points of size ~5 is off by ~1e-6; 1e-5 leaves ~40x,
+    # while dividing by N or a wrong assignment is O(1) off.
     _same_step(result, reference.kmeans_step(X32.astype(np.float64), c32.astype(np.float64)), rtol=1e-5, atol=1e-5)
 
 

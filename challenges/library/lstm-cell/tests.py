@@ -2,7 +2,9 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_shape, assert_speed, check_gradient, hidden, sample
 
-# States are O(1); gradients are sums over the batch of O(1) terms.
+# States are O(1), each gate sums D + H <= 22 O(1) products and gradients add up to N = 16 samples: loops or
+# stacked matmuls move them by ~1e-13 relative, 1e-7 leaves six orders; atol covers saturated derivatives
+# (~e^-300, formula-dependent), while a wrong gate order or derivative is O(0.1) off.
 RTOL, ATOL = 1e-7, 1e-9
 INPUTS = ("x", "prev_h", "prev_c", "Wx", "Wh", "b")
 GRADS = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
@@ -100,7 +102,10 @@ def test_gate_blocks_are_in_the_order_i_f_o_g(learner, rng):
             np.zeros((D, 4 * H)), np.zeros((H, 4 * H)), b)  # fmt: skip
     h, c, _ = _forward(learner, *args)
     expected_c = np.tile(np.tanh(v), (N, 1))  # next_c = f * prev_c + i * g = g
+    # sigmoid(30) = 1 - 1e-13 and sigmoid(-30) = 1e-13, so next_c = g only to ~1e-13; 1e-9 allows that,
+    # while another gate order puts a sigmoid or prev_c there, O(0.1) off.
     assert_allclose(c, expected_c, rtol=1e-9, atol=1e-9, name="next_c (should be g = tanh(b[3H:]))")
+    # next_h = o * tanh(next_c) with o = 1 - 1e-13: the same ~1e-13 error, the same O(0.1) for a wrong order.
     assert_allclose(h, np.tanh(expected_c), rtol=1e-9, atol=1e-9, name="next_h (should be tanh(next_c))")
 
 
@@ -158,7 +163,10 @@ def test_large_pre_activations(learner, reference, rng):
 def test_float32_inputs(learner, reference, rng):
     args = [a.astype(np.float32) for a in _problem(rng, 6, 5, 4)]
     dnext_h, dnext_c = (u.astype(np.float32) for u in _upstream(rng, args))
+    # float32 keeps ~7 digits and each gate sums 9 products: states come out ~1e-6 off; rtol 1e-4
+    # (atol 1e-5 near 0) leaves ~100x, while a wrong gate order is O(0.1) off.
     _forward_matches_reference(learner, reference, args, rtol=1e-4, atol=1e-5)
+    # Gradients also sum over N = 6 samples and can sit near 0: atol 1e-4 still leaves ~100x over their error.
     _backward_matches_reference(learner, reference, args, dnext_h, dnext_c, rtol=1e-4, atol=1e-4)
 
 
@@ -185,4 +193,6 @@ def _same_gradients(result, expected):
     if not isinstance(result, (tuple, list)) or len(result) != 6:
         raise AssertionError(f"lstm_step_backward should return a tuple of 6, got {_describe(result)}")
     for name, g, e in zip(GRADS, result, expected, strict=True):
+        # The speed test's dWx, dWh, db sum N = 20000 samples (entries up to ~100): blocked or threaded sums lose up
+        # to ~1e-12 relative; 1e-6 (atol 1e-8) leaves that room, while a wrong derivative is O(0.1) off.
         assert_allclose(g, e, rtol=1e-6, atol=1e-8, name=name)

@@ -2,7 +2,9 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_shape, assert_speed, check_gradient, hidden, sample
 
-# out is a selection of inputs (exact); dx is a sum of a few upstream values.
+# out is a copy of one input per window (exact for any correct method); dx adds at most pool_h * pool_w
+# upstream values per element, ~1e-16 relative in any order: 1e-9 leaves seven orders, atol covers sums
+# near 0, while a gradient sent to the wrong element or a window at the wrong stride is O(1) off.
 RTOL, ATOL = 1e-9, 1e-12
 
 EXAMPLE = np.array([[[[1.0, 3.0, 2.0, 0.0], [4.0, 2.0, 5.0, 5.0], [0.0, 1.0, 7.0, 2.0], [6.0, 6.0, 1.0, 3.0]]]])
@@ -52,8 +54,10 @@ def _distinct(rng, shape):
 @sample
 def test_the_example_forward(learner):
     out, _ = _forward(learner, EXAMPLE, 2, 2, 2)
+    # Each max is a copy of an input: exact, no tolerance.
     assert_allclose(out, np.array([[[[4.0, 5.0], [6.0, 7.0]]]]), rtol=0, name="out")
     out, _ = _forward(learner, EXAMPLE, 3, 3, 1)
+    # Copies of the 7: exact, no tolerance.
     assert_allclose(out, np.full((1, 1, 2, 2), 7.0), rtol=0, name="out (pool 3x3, stride 1)")
 
 
@@ -67,6 +71,7 @@ def test_ties_send_the_gradient_to_the_first_max(learner):
         raise AssertionError("a tied window sent gradient to a max other than the first one in row-major order "
                              f"(dx[0, 0, 1, 3] = {dx[0, 0, 1, 3]:g}, dx[0, 0, 3, 1] = {dx[0, 0, 3, 1]:g}; "
                              "both should be 0)")  # fmt: skip
+    # dx holds copies of 10, 20, 30, 40 and zeros: exact, no tolerance.
     assert_allclose(dx, expected, rtol=0, name="dx")
 
 
@@ -76,6 +81,7 @@ def test_overlapping_windows_add_their_gradients(learner):
     _, dx = _forward_backward(learner, EXAMPLE, 3, 3, 1, np.array([[[[1.0, 2.0], [3.0, 4.0]]]]))
     expected = np.zeros((1, 1, 4, 4))
     expected[0, 0, 2, 2] = 10.0
+    # 1 + 2 + 3 + 4 is exact in any order: no tolerance; keeping one window's gradient gives at most 4.
     assert_allclose(dx, expected, rtol=0, name="dx")
 
 
@@ -135,7 +141,11 @@ def test_float32_input(learner, reference, rng):
     dout = rng.normal(size=(4, 3, 5, 5)).astype(np.float32)
     out, dx = _forward_backward(learner, x, 2, 2, 2, dout)
     out_ref, cache = reference.max_pool_forward(x.astype(np.float64), 2, 2, 2)
+    # float32 maxima are copies of float32 inputs, exact once widened; 1e-6 is headroom only,
+    # while picking another element of the window is O(0.1) off.
     assert_allclose(out, out_ref, rtol=1e-6, atol=1e-7, name="out")
+    # 2x2 windows at stride 2 do not overlap: each element of dx is one float32 dout value or 0, exact;
+    # 1e-5 is headroom only, while a gradient sent to the wrong element is O(1) off.
     assert_allclose(dx, reference.max_pool_backward(dout.astype(np.float64), cache), rtol=1e-5, atol=1e-6, name="dx")
 
 

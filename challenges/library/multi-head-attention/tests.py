@@ -2,7 +2,9 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_shape, assert_speed, hidden, sample
 
-# Outputs are O(1); any correct float64 ordering of the matmuls agrees to ~1e-14.
+# Outputs are O(1): four projections of D <= 64 products and a softmax over T <= 12 keys. Per-head loops,
+# einsum or another matmul order agree to ~1e-13 relative, even with scores in the thousands; 1e-7 leaves
+# six orders, while a wrong split, merge, scale or mask is O(0.1) off.
 RTOL, ATOL = 1e-7, 1e-10
 
 
@@ -72,6 +74,8 @@ def test_causal_output_ignores_the_future(learner, rng):
     X2[:, 5:] = rng.normal(size=(2, 3, 16)) * 3  # change positions 5..7 only
     out = _mha(learner, X, Wq, Wk, Wv, Wo, 4, causal=True)
     out2 = _mha(learner, X2, Wq, Wk, Wv, Wo, 4, causal=True)
+    # The learner against itself: masked keys get exp(-inf) = 0 exactly, so rows 0..4 repeat to ~1e-15;
+    # 1e-9 is ample, while a query that sees later positions changes by O(0.1).
     assert_allclose(out2[:, :5], out[:, :5], rtol=1e-9, atol=1e-12,
                     name="out[:, :5] after changing X[:, 5:] (causal)")  # fmt: skip
 
@@ -97,6 +101,8 @@ def test_large_inputs_stay_finite(learner, reference, rng):
 @hidden
 def test_float32_inputs(learner, reference, rng):
     args = [a.astype(np.float32) for a in _problem(rng, 3, 8, 32)]
+    # float32 keeps ~7 digits; three matmuls of D = 32 products and a softmax leave ~1e-6 relative error:
+    # rtol 1e-4 (atol 1e-5 near 0) leaves ~40x, while every mistake above is O(0.1) off.
     _matches_reference(learner, reference, *args, 4, causal=True, rtol=1e-4, atol=1e-5)
 
 

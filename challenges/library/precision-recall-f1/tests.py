@@ -2,7 +2,9 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_scalar, assert_speed, hidden, sample
 
-# Ratios of counts and means of a few hundred of them: exact methods agree to ~1e-15.
+# Scores are ratios of counts (denominators <= 4000), averaged over <= 50 classes: any correct formula agrees
+# to ~1e-15. Two such ratios that differ at all differ by >= 1 / 4000^2 ~ 6e-8, still ~1e-9 after the mean,
+# so 1e-10 catches one sample counted wrong; atol covers scores of 0.
 RTOL, ATOL = 1e-10, 1e-12
 NAMES = ("precision", "recall", "f1")
 

@@ -2,7 +2,9 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_shape, assert_speed, check_gradient, hidden, sample
 
-# ReLU copies or zeroes values: a correct float64 answer is exact.
+# ReLU copies or zeroes values: a correct float64 answer (np.maximum, np.where, x * (x > 0)) is exact.
+# atol 0 makes every expected 0 exact, so a gradient of 1 at x == 0 or a leak through a closed gate fails,
+# even for values like 1e-300.
 RTOL, ATOL = 1e-12, 0.0
 
 
@@ -46,6 +48,7 @@ def _matches_reference(learner, reference, x, dout, rtol=RTOL, atol=ATOL):
 def test_forward_zeroes_the_negative_values(learner):
     x = np.array([[-2.0, -0.5, 0.0], [0.5, 3.0, -1e-9]])
     out, _ = _forward(learner, x)
+    # Copies and zeros: exact, no tolerance.
     assert_allclose(out, np.array([[0.0, 0.0, 0.0], [0.5, 3.0, 0.0]]), rtol=0, name="out")
 
 
@@ -54,6 +57,7 @@ def test_backward_passes_dout_only_where_x_was_positive(learner):
     x = np.array([[-2.0, -0.5, 0.0], [0.5, 3.0, -1e-9]])
     dout = np.array([[10.0, 20.0, 30.0], [40.0, 50.0, 60.0]])
     # At x == 0 the gradient is 0, by this challenge's convention.
+    # Copies of dout and zeros: exact, no tolerance; a gradient of 1 at x == 0 puts 30 in a zero.
     assert_allclose(_backward(learner, x, dout), np.array([[0.0, 0.0, 0.0], [40.0, 50.0, 0.0]]), rtol=0, name="dx")
 
 
@@ -104,6 +108,8 @@ def test_tiny_and_huge_values(learner, reference, rng):
 def test_float32_input(learner, reference, rng):
     x = rng.normal(size=(16, 10)).astype(np.float32)
     dout = rng.normal(size=x.shape).astype(np.float32)
+    # The reference gets the same float32 arrays: still copies and zeros, exact; rtol 1e-6 is headroom only,
+    # and atol 0 still makes every zero exact.
     _matches_reference(learner, reference, x, dout, rtol=1e-6, atol=0.0)
 
 

@@ -2,8 +2,9 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_scalar, assert_shape, hidden, sample
 
-# Centred solve, augmented solve with an unpenalised bias, SVD and the dual
-# form agree to ~1e-10 on these problems.
+# Centred solve, augmented solve with an unpenalised bias, SVD and the dual form agree to ~1e-11 relative
+# on these well-conditioned problems (D <= 40): 1e-7 leaves four orders, atol covers weights near 0, while
+# a penalised intercept, alpha * N or standardised features move w or b by 1e-2 or more.
 RTOL, ATOL = 1e-7, 1e-9
 
 
@@ -41,7 +42,10 @@ def test_alpha_zero_is_least_squares(learner, rng):
     X, y = _problem(rng, 50, 3)
     coef = np.linalg.lstsq(np.hstack([X, np.ones((50, 1))]), y, rcond=None)[0]
     w, b = _fit(learner, X, y, 0.0)
+    # Least squares on 50 x 3 well-conditioned data, solved by centring, lstsq or normal equations, agrees
+    # to ~1e-14; 1e-8 leaves six orders, while dropping the intercept moves w by O(1).
     assert_allclose(w, coef[:3], rtol=1e-8, atol=1e-10, name="w with alpha = 0")
+    # b is a few units and agrees to ~1e-14 as well; an intercept of 0 or mean(y) is O(1) off.
     assert_allclose(b, coef[3], rtol=1e-8, atol=1e-10, name="b with alpha = 0")
 
 
@@ -49,8 +53,12 @@ def test_alpha_zero_is_least_squares(learner, rng):
 def test_a_huge_alpha_shrinks_w_but_not_b(learner, rng):
     X, y = _problem(rng, 40, 4, offset=2.0)
     w, b = _fit(learner, X, y, 1e12)
+    # With alpha = 1e12 the exact w is ~X^T y / alpha ~ 1e-9, well inside atol 1e-6; a penalty that
+    # misses w leaves it O(1).
     assert_allclose(w, np.zeros(4), atol=1e-6, name="w with alpha = 1e12")
     # With w = 0 the best intercept is the mean of y: the intercept is not penalised.
+    # b = mean(y) - mean(X) @ w sits ~1e-9 from mean(y) (|w| ~ 1e-9, mean(X) ~ 2), inside 1e-6;
+    # a penalised intercept is pulled towards 0 by O(1).
     assert_allclose(b, y.mean(), rtol=1e-6, atol=1e-6, name="b with alpha = 1e12 (should be mean(y))")
 
 
@@ -59,7 +67,10 @@ def test_shifting_y_moves_only_b(learner, rng):
     X, y = _problem(rng, 30, 3)
     w, b = _fit(learner, X, y, 2.0)
     w2, b2 = _fit(learner, X, y + 100.0, 2.0)
+    # Shifting y only changes the rounding of the centred y: w moves by ~1e-14 relative, 1e-8 leaves
+    # six orders, while a fit without an intercept changes w by O(1).
     assert_allclose(w2, w, rtol=1e-8, atol=1e-10, name="w after adding 100 to y (should not change)")
+    # b + 100 is ~100 and rounds to ~1e-14: rtol 1e-8 (~1e-6 absolute) is ample; b must grow by exactly 100.
     assert_allclose(b2, b + 100.0, rtol=1e-8, name="b after adding 100 to y (should grow by 100)")
 
 
@@ -85,6 +96,8 @@ def test_alpha_zero_matches_reference(learner, reference, rng):
 def test_fewer_samples_than_features(learner, reference, rng):
     # Least squares has infinitely many solutions here; ridge has exactly one.
     for n, d, alpha in [(5, 20, 0.5), (2, 6, 3.0), (10, 40, 1e-3)]:
+        # N < D: primal and dual solves differ by ~1e-11 absolute, most on the smallest weights; atol 1e-8
+        # leaves ~500x there, and the rtol 1e-7 still holds the large ones.
         _matches_reference(learner, reference, *_problem(rng, n, d), alpha, atol=1e-8)
 
 
@@ -106,6 +119,8 @@ def test_duplicated_feature(learner, reference, rng):
 def test_features_far_from_zero(learner, reference, rng):
     # An uncentred intercept column would have to balance offsets of 1e4.
     X, y = _problem(rng, 60, 3, offset=1e4)
+    # |b| reaches ~1e4 here: centred, QR or SVD solves agree to ~1e-11 relative, well inside 1e-6, but normal
+    # equations with an uncentred bias column square the 1e4 offsets and lose ~1e-6, failing on some seeds.
     _matches_reference(learner, reference, X, y, 5.0, rtol=1e-6, atol=1e-6)
 
 
@@ -115,5 +130,8 @@ def test_float32_input(learner, reference, rng):
     X32, y32 = X.astype(np.float32), y.astype(np.float32)
     w, b = _fit(learner, X32, y32, 2.0)
     w_ref, b_ref = reference.ridge_fit(X32.astype(np.float64), y32.astype(np.float64), 2.0)
+    # float32 X and y (~7 digits) through a 5-feature solve give w ~1e-5 off; 1e-4 leaves ~30x for
+    # the worst correct method, while each wrong formula misses w or b by ~50x or more.
     assert_allclose(w, w_ref, rtol=1e-4, atol=1e-4, name="w")
+    # b (a few units) inherits the same float32 error through mean(X) @ w, ~1e-5, with the same ~30x room.
     assert_allclose(b, b_ref, rtol=1e-4, atol=1e-4, name="b")

@@ -2,8 +2,9 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_scalar, assert_speed, hidden, sample
 
-# A count of pairs (halves included) over a count of pairs: exact methods (rank
-# sums, sorted counts, trapezoids over distinct thresholds) agree to ~1e-15.
+# AUC = U / (n_pos * n_neg) with U a multiple of 1/2: rank sums, sorted counts or trapezoids agree to ~1e-15.
+# One pair misordered, or a tie not counted half, moves it by >= 1 / (2 n_pos n_neg) >= 2e-6 for n <= 1000,
+# far outside 1e-10; atol covers an AUC of 0.
 RTOL, ATOL = 1e-10, 1e-12
 
 
@@ -32,7 +33,9 @@ def _matches_reference(learner, reference, y_true, scores):
 def test_perfect_and_reversed_rankings(learner):
     y = np.array([0, 0, 1, 1, 0, 1])
     scores = np.array([0.1, 0.2, 0.7, 0.9, 0.3, 0.8])
+    # Every pair ordered: exactly 1, 1e-12 only allows the last bit; one pair wrong is off by 1/9.
     assert_allclose(_auc(learner, y, scores), 1.0, rtol=1e-12, name="roc_auc (every positive above every negative)")
+    # No pair ordered: exactly 0, so atol decides; a reversed direction gives 1.
     assert_allclose(_auc(learner, y, -scores), 0.0, atol=1e-12, name="roc_auc (every positive below every negative)")
 
 
@@ -41,11 +44,13 @@ def test_a_tie_counts_half(learner):
     # Pairs (positive, negative): (0.5, 0.2) win, (0.5, 0.5) tie, (0.9, 0.2) win, (0.9, 0.5) win.
     y = np.array([0, 1, 0, 1])
     scores = np.array([0.2, 0.5, 0.5, 0.9])
+    # 3.5 / 4 is exact in float64; a tie counted 0 or 1, or one pair wrong, moves it by 1/8.
     assert_allclose(_auc(learner, y, scores), 3.5 / 4, rtol=1e-12, name="roc_auc")
 
 
 @sample
 def test_equal_scores_give_one_half_and_one_class_gives_nan(learner):
+    # All tied: every pair is half a win, exactly 0.5; ordinal ranks or ties counted 0 miss by 1/12 or more.
     assert_allclose(_auc(learner, np.array([0, 1, 1, 0, 1]), np.full(5, 0.3)), 0.5, rtol=1e-12,
                     name="roc_auc (all scores equal)")  # fmt: skip
     auc = _auc(learner, np.array([1, 1, 1]), np.array([0.1, 0.2, 0.3]))
@@ -72,6 +77,7 @@ def test_many_ties(learner, reference, rng):
 def test_all_scores_equal(learner, rng):
     for n in (2, 7, 1000):
         y, _ = _problem(rng, n)
+        # All equal: exactly 0.5 for any n, up to one division's rounding; ties counted 0 give 0.
         assert_allclose(_auc(learner, y, np.full(n, -2.5)), 0.5, rtol=1e-12, name=f"roc_auc (n={n}, all equal)")
 
 
@@ -94,6 +100,8 @@ def test_order_not_values_matters(learner, reference, rng):
 def test_one_positive_and_one_negative(learner):
     for scores, expected in (([0.2, 0.8], 1.0), ([0.8, 0.2], 0.0), ([0.5, 0.5], 0.5)):
         auc = _auc(learner, np.array([0, 1]), np.array(scores))
+        # One pair: exactly 0, 1/2 or 1; atol 1e-12 (and the default rtol 1e-7) allow rounding only, a wrong rule
+        # is off by 1/2.
         assert_allclose(auc, expected, atol=1e-12, name=f"roc_auc(y_true=[0, 1], scores={scores})")
 
 

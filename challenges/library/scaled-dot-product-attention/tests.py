@@ -2,7 +2,9 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_shape, assert_speed, hidden, sample
 
-# Outputs are O(1) averages of V rows; weights lie in [0, 1].
+# Weights lie in [0, 1] and outputs are O(1) averages of V rows; scores sum d <= 64 products, the softmax
+# runs over Tk <= 20 keys: loops or another shift agree to ~1e-13 relative, 1e-7 leaves six orders (atol
+# for weights near 0), while a wrong scale, mask or softmax axis is O(0.01) off or more.
 RTOL, ATOL = 1e-7, 1e-10
 
 
@@ -52,6 +54,7 @@ def test_weights_are_distributions_over_the_keys(learner, rng):
     Q, K, V = _qkv(rng, 2, 3, 5, 4, 6)
     _, weights = _attend(learner, Q, K, V)
     assert np.all(weights >= 0), "attention weights should be non-negative"
+    # Five weights sum to 1 within ~1e-16; 1e-9 leaves seven orders, a softmax over the queries does not sum to 1.
     assert_allclose(weights.sum(axis=-1), np.ones((2, 3)), rtol=1e-9, name="weights.sum(axis=-1)")
 
 
@@ -62,7 +65,9 @@ def test_identical_keys_average_the_values(learner, rng):
     K = np.tile(rng.normal(size=(1, 1, 3)), (1, 4, 1))
     V = rng.normal(size=(1, 4, 2))
     out, weights = _attend(learner, Q, K, V)
+    # Equal scores: exp(0) = 1 each, weights exactly 1/4 up to a rounding; a softmax over the 2 queries gives 1/2.
     assert_allclose(weights, np.full((1, 2, 4), 0.25), rtol=1e-9, name="weights")
+    # The plain mean of 4 rows of V, ~1e-16 relative from V.mean in any order; wrong weights move it O(0.1).
     assert_allclose(out, np.broadcast_to(V.mean(axis=1, keepdims=True), (1, 2, 2)), rtol=1e-9, name="out")
 
 
@@ -135,6 +140,8 @@ def test_float32_inputs(learner, reference, rng):
     Q, K, V = (a.astype(np.float32) for a in _qkv(rng, 4, 10, 12, 32, 8, scale=2.0))
     mask = rng.random((4, 10, 12)) < 0.8
     mask[..., 0] = True
+    # float32 keeps ~7 digits; scores of d = 32 products of size ~4 carry ~1e-6 error into the weights:
+    # rtol 1e-4 (atol 1e-5 near 0) leaves ~20x, while a wrong scale or masking misses by thousands of times.
     _matches_reference(learner, reference, Q, K, V, mask, rtol=1e-4, atol=1e-5)
 
 
