@@ -29,9 +29,10 @@ log = logging.getLogger(__name__)
 class SubmissionRefused(Exception):
     """A request the learner can fix or wait out; the message says which."""
 
-    def __init__(self, message: str, status: int = 429) -> None:
+    def __init__(self, message: str, status: int = 429, in_flight: Submission | None = None) -> None:
         super().__init__(message)
         self.status = status  # the HTTP status that says the same
+        self.in_flight = in_flight  # the learner's grading still going, which the page can follow instead
 
 
 def code_check(code: str) -> None:
@@ -117,9 +118,11 @@ def _refusal(user) -> SubmissionRefused | None:
         recent=Count("pk", filter=Q(created__gte=since)),
     )
     if counts["in_flight"]:
+        pending = Submission.objects.filter(user=user, status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])
         return SubmissionRefused(
-            "A grading of yours is still in progress; wait for its result. Your code is saved.", status=409
-        )
+            "A grading of yours is still in progress; wait for its result. Your code is saved.",
+            status=409, in_flight=pending.order_by("-created").first(),
+        )  # fmt: skip
     if counts["recent"] >= limit:
         recent = Submission.objects.filter(user=user, created__gte=since)
         oldest = recent.order_by("created").values_list("created", flat=True).first()

@@ -56,6 +56,10 @@ def grade_response(request: HttpRequest, challenge: Challenge, kind: str, previe
             user=request.user, challenge=challenge, code=_posted_code(request), kind=kind, preview=preview
         )
     except SubmissionRefused as exc:
+        pending = exc.in_flight
+        if request.htmx and pending and (pending.challenge_id, pending.preview) == (challenge.pk, preview):
+            # the grading in flight is this page's: the panel follows it, and says why nothing new started
+            return _result_response(request, pending, notice=str(exc), status=exc.status)
         context = {"message": str(exc), "challenge": challenge}
         template = "grader/_refused.html" if request.htmx else "grader/refused.html"
         return render(request, template, context, status=exc.status)
@@ -108,14 +112,14 @@ def _result_context(request: HttpRequest, submission: Submission) -> dict:
     return context
 
 
-def _result_response(request: HttpRequest, submission: Submission) -> HttpResponse:
-    context = _result_context(request, submission)
+def _result_response(request: HttpRequest, submission: Submission, notice: str = "", status: int = 200) -> HttpResponse:
+    context = _result_context(request, submission) | {"notice": notice}
     if submission.is_final and request.htmx:
         # the challenge page's history table catches up in the same response
         context["history"] = history_table(
             submission_history(user=request.user, challenge=submission.challenge_id, preview=submission.preview)
         )
-    return render(request, "grader/_result.html", context)
+    return render(request, "grader/_result.html", context, status=status)
 
 
 @login_required

@@ -87,9 +87,21 @@
       }
     });
 
+    // One grading at a time: Run and Submit wait while one of yours is queued or
+    // running (the panel follows it), and come back with its result or an error.
+    function inFlight() {
+      const result = document.getElementById("result");
+      return !!result && ["queued", "running"].includes(result.dataset.status);
+    }
+    function setBusy(busy) {
+      runButton.disabled = submitButton.disabled = busy;
+    }
+    document.body.addEventListener("htmx:afterSettle", () => setBusy(inFlight()));
+
     // Run and Submit save the code too (on the server), so the draft is current.
     document.body.addEventListener("htmx:beforeRequest", (e) => {
       if (e.detail.elt === runButton || e.detail.elt === submitButton) {
+        setBusy(true);
         if (timer) clearTimeout(timer);
         timer = null;
         saved = textarea.value;
@@ -109,6 +121,7 @@
     function notSavedAfterAll() {
       saved = null;
       changed();
+      setBusy(inFlight());
     }
     // A result poll that fails is tried again: the grading goes on regardless,
     // and a blip in the connection must not leave the panel stuck.

@@ -227,3 +227,32 @@ def test_code_refused_as_too_large_is_not_shown_as_saved(learner_page, alice, so
     expect(page.locator("#result")).to_contain_text("the limit is 64 KiB")
     expect(page.locator("#save-state")).to_contain_text("Not saved")
     assert not Submission.objects.exists()
+
+
+def test_run_and_submit_wait_for_the_grading_in_flight_which_the_panel_keeps_following(learner_page, alice):
+    from grader.services import submission_grade
+
+    page = learner_page
+    set_editor_text(page, SEED_SOLUTION)
+    page.locator("#submit-button").click()  # no worker yet: it stays queued
+    result = page.locator("#result")
+    expect(result).to_have_attribute("data-status", "queued")
+    expect(page.locator("#submit-button")).to_be_disabled()
+    expect(page.locator("#run-button")).to_be_disabled()
+    first = result.get_attribute("data-submission")
+
+    # A second request all the same (another tab, a stale page): refused, and the panel still follows the first.
+    page.evaluate("() => document.querySelectorAll('#run-button, #submit-button').forEach((b) => (b.disabled = false))")
+    page.locator("#run-button").click()
+    expect(result.locator(".refused-message")).to_have_text(
+        "A grading of yours is still in progress; wait for its result. Your code is saved."
+    )
+    expect(result).to_have_attribute("data-submission", first)
+    expect(page.locator("#run-button")).to_be_disabled()
+    assert Submission.objects.filter(user=alice).count() == 1
+
+    submission_grade(submission_id=int(first))  # a worker takes it
+    expect(result).to_have_attribute("data-verdict", "passed")
+    expect(result).to_have_attribute("data-submission", first)
+    expect(page.locator("#submit-button")).to_be_enabled()
+    expect(page.locator("#run-button")).to_be_enabled()

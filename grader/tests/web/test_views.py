@@ -236,7 +236,18 @@ def test_a_second_submit_while_one_is_queued_says_so(alice_client, softmax):
     assert response.status_code == 409
     assert b"still in progress" in response.content
     assert Submission.objects.count() == 1
+    # the panel follows the grading in flight: its fragment, polling
+    first = Submission.objects.get()
+    assert f'data-submission="{first.pk}"'.encode() in response.content and b'data-status="queued"' in response.content
+    assert reverse("grader:result", args=[first.pk]).encode() in response.content
     assert alice_client.get(reverse("challenges:detail", args=["softmax"])).context["code"] == "second = 2\n"
+
+
+def test_a_grading_in_flight_on_another_challenge_is_only_named(alice_client, softmax):
+    alice_client.post(reverse("grader:submit", args=["batch-norm"]), {"code": "first = 1\n"}, **HTMX)
+    response = alice_client.post(reverse("grader:submit", args=["softmax"]), {"code": "x = 2\n"}, **HTMX)
+    assert response.status_code == 409 and b'data-status="refused"' in response.content
+    assert b"data-submission" not in response.content and b"still in progress" in response.content
 
 
 def test_oversized_and_non_utf8_code_is_refused_with_a_message(alice_client, softmax):
