@@ -73,7 +73,7 @@ def history_table(history) -> list[Submission]:
         url, now = reverse("grader:submission", args=[stand_in]), timezone.now()
         for row in rows:
             row.link = url.replace(str(stand_in), str(row.pk))
-            row.age = timesince(row.created, now)
+            row.age = "just now" if (now - row.created).total_seconds() < 60 else f"{timesince(row.created, now)} ago"
     return rows
 
 

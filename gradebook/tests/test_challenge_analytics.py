@@ -140,7 +140,7 @@ def test_the_page_names_the_misconceptions_with_their_share(teacher_client, soft
     text = " ".join(re.sub(r"<[^>]+>", "", response.content.decode()).split())
     assert "50% of failing submissions behave like 'naive misconception'" in text
     assert "50% match no mutant" in text
-    assert b"<code>overflow</code></td><td>2</td>" in response.content
+    assert b'<td title="overflow">Overflow</td><td>2</td>' in response.content
 
 
 def test_without_a_validation_the_page_asks_for_one(teacher_client, softmax, alice):

@@ -100,7 +100,7 @@ def test_every_history_row_links_to_its_own_submission(alice_client, alice, soft
     page = alice_client.get(reverse("challenges:detail", args=["softmax"])).content.decode()
     final = alice_client.get(reverse("grader:result", args=[runs[-1].pk]), **HTMX).content.decode()
     for html in (page, final.split('id="history"')[1]):  # the final fragment's history catches up (OOB)
-        links = re.findall(r'<a href="(/submissions/\d+/)">0\xa0minutes ago</a>', html)
+        links = re.findall(r'<a href="(/submissions/\d+/)">just now</a>', html)
         assert links == [reverse("grader:submission", args=[s.pk]) for s in reversed(runs)]
 
 
@@ -276,3 +276,17 @@ def test_profile_shows_progress_across_challenges(alice_client, alice, softmax):
     page = alice_client.get(reverse("profile"))
     assert page.context["solved"] == 1
     assert page.context["points"] == softmax.current_version.points
+
+
+def test_results_read_as_sentences_with_one_casing_and_say_what_they_count(alice_client, alice, softmax):
+    graded(alice, softmax, "def softmax(Z):\n    return Z\n", kind="run")
+    submit = graded(alice, softmax, "def softmax(Z):\n    return Z\n")
+    page = alice_client.get(reverse("challenges:detail", args=["softmax"])).content.decode()
+    assert "Your submissions · 1 Submit" in page and ">just now</a>" in page  # a Run and a Submit listed
+    assert re.search(r'<span class="verdict failed">Failed</span>', page)
+    fragment = alice_client.get(reverse("grader:result", args=[submit.pk]), **HTMX).content.decode()
+    assert (
+        '<td title="test_probabilities_sum_to_one_and_keep_order">Probabilities sum to one and keep order' in fragment
+    )
+    assert 'id="verdict">Failed</span>' in fragment and '<span class="status failed">Failed</span>' in fragment
+    assert 'rel="icon"' in page
