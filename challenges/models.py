@@ -84,6 +84,7 @@ class ChallengeVersion(models.Model):
     tests = models.TextField()
     takeaways = models.TextField(blank=True)
     mutants = models.JSONField(default=dict)
+    hints = models.TextField(blank=True)  # hints.md: "## " sections, unlocked one per failed Submit
     content_hash = models.CharField(max_length=64, db_index=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     change_note = models.CharField(max_length=200, blank=True)
@@ -109,7 +110,7 @@ class ChallengeVersion(models.Model):
         super().save(*args, **kwargs)
 
     PACK_FIELDS = ("title", "difficulty", "tags", "functions", "points", "statement", "starter",
-                   "solution", "tests", "takeaways", "mutants")  # fmt: skip
+                   "solution", "tests", "takeaways", "mutants", "hints")  # fmt: skip
 
     def pack(self) -> Pack:
         fields = {name: getattr(self, name) for name in self.PACK_FIELDS}

@@ -15,7 +15,8 @@ from challenges.selectors import (
     challenges_by_track,
 )
 from courses.selectors import challenge_assignment_context
-from grader.selectors import challenge_progress, draft_code, editor_code_for
+from grader.engine.pack import split_hints
+from grader.selectors import challenge_progress, draft_code, editor_code_for, hints_unlocked
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -60,6 +61,24 @@ def challenge_page_context(challenge: Challenge, version) -> dict:
     }
 
 
+def rewards_context(version, *, failed_submits: int, solved: bool) -> dict:
+    """What a learner has earned on *version*: the hints unlocked so far and, once solved, the
+    takeaways under one heading (the pack's own "# Takeaways: ..." line, if it starts with one)."""
+    hints = split_hints(version.hints)
+    shown = hints_unlocked(hints, failed_submits=failed_submits, solved=solved)
+    context = {
+        "hints": [render_markdown(h) for h in hints[:shown]],
+        "hints_total": len(hints),
+        "hints_locked": len(hints) - shown,
+    }
+    if solved:
+        first, _, rest = version.takeaways.lstrip().partition("\n")
+        heading = first[2:].strip() if first.startswith("# ") else ""
+        context["takeaways_title"] = heading or "Takeaways"
+        context["takeaways_html"] = render_markdown(rest if heading else version.takeaways)
+    return context
+
+
 def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     challenges = Challenge.objects.select_related("current_version", "track")
     if request.user.is_authenticated:
@@ -78,8 +97,7 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
         context["code"] = editor_code_for(
             user=request.user, challenge=challenge, draft=challenge.draft, from_submission=request.GET.get("from")
         )
-        if progress["solved"]:
-            context["takeaways_html"] = render_markdown(version.takeaways)
+        context.update(rewards_context(version, failed_submits=progress["failed_submits"], solved=progress["solved"]))
         if "assignment" in request.GET:  # opened from a course's assignment: its dates, on this page
             context["course_assignment"] = assignment = challenge_assignment_context(
                 user=request.user, challenge=challenge, assignment_id=request.GET["assignment"], now=timezone.now()

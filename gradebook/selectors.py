@@ -20,8 +20,9 @@ from django.db.models import CharField, Count, Max, Min, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
 from accounts.roles import holds_instructor_permission
-from challenges.models import Challenge
+from challenges.models import Challenge, ChallengeVersion
 from challenges.selectors import challenge_list_published
+from grader.engine.pack import split_hints
 from grader.engine.validate import REFERENCE
 from grader.models import Submission
 from studio.models import Status as ValidationStatus
@@ -377,6 +378,7 @@ class ChallengeAnalytics:
     failing: int  # Submits that did not pass, grader faults left out
     failed_tests: list[FailedTest]
     misconceptions: MisconceptionReport
+    hints_unlocked: list[int]  # [k - 1]: learners who unlocked hint k before solving (or without)
 
     @property
     def solve_rate(self) -> float | None:
@@ -407,10 +409,17 @@ def challenge_analytics(*, challenge: Challenge, learners: QuerySet | None = Non
     attempts_to_solve: list[int] = []
     times_to_solve: list[timedelta] = []
     attempted = 0
+    if Challenge.current_version.is_cached(challenge):
+        hints = challenge.current_version.hints if challenge.current_version else ""
+    else:  # not the whole version for its hints
+        hints = ChallengeVersion.objects.filter(pk=challenge.current_version_id).values_list("hints", flat=True).first()
+    hint_count = len(split_hints(hints or ""))
+    hints_unlocked = [0] * hint_count
     for _, rows in groupby(timeline.iterator(chunk_size=CHUNK_SIZE), key=lambda r: r[0]):
         attempted += 1
         first_try = None
         solved = False
+        failed_before = 0  # one hint unlocks per failed Submit (grader.selectors.hints_unlocked)
         for n, (_, created, verdict) in enumerate(rows, start=1):
             verdicts[verdict] += 1
             first_try = first_try or created
@@ -418,6 +427,10 @@ def challenge_analytics(*, challenge: Challenge, learners: QuerySet | None = Non
                 solved = True
                 attempts_to_solve.append(n)
                 times_to_solve.append(created - first_try)
+            elif not solved:
+                failed_before += 1
+        for k in range(min(failed_before, hint_count)):
+            hints_unlocked[k] += 1
 
     total = sum(verdicts.values())
     labels = dict(Submission.Verdict.choices)
@@ -447,6 +460,7 @@ def challenge_analytics(*, challenge: Challenge, learners: QuerySet | None = Non
         median_attempts_to_solve=statistics.median(attempts_to_solve) if attempts_to_solve else None,
         median_time_to_solve=_median_timedelta(times_to_solve),
         verdicts=verdict_rows,
+        hints_unlocked=hints_unlocked,
         failing=failing,
         failed_tests=failed_tests,
         misconceptions=misconceptions.report(),

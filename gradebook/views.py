@@ -97,7 +97,7 @@ def challenges(request: HttpRequest) -> HttpResponse:
 @instructor_required
 @require_GET
 def challenge(request: HttpRequest, slug: str) -> HttpResponse:
-    challenge = get_object_or_404(Challenge, slug=slug)
+    challenge = get_object_or_404(Challenge.objects.select_related("current_version"), slug=slug)
     stats = challenge_analytics(challenge=challenge)
     context = {"challenge": challenge, "stats": stats, "report": stats.misconceptions}
     return render(request, "gradebook/challenge.html", context)

@@ -95,7 +95,13 @@ def challenge_progress(*, user, challenge: Challenge) -> dict:
         "attempts": totals.total_submits if totals else 0,
         "best_score": totals.best_score if totals else None,
         "solved": bool(totals and totals.passes),
+        "failed_submits": totals.total_submits - totals.passes if totals else 0,
     }
+
+
+def hints_unlocked(hints: list[str], *, failed_submits: int, solved: bool) -> int:
+    """How many of a challenge's *hints* a learner sees: one more after each failed Submit, all once solved."""
+    return len(hints) if solved else min(failed_submits, len(hints))
 
 
 def draft_code(user) -> Subquery:

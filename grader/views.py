@@ -7,12 +7,15 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_instructor
-from challenges.models import Challenge
+from challenges.models import Challenge, ChallengeVersion
+from challenges.selectors import challenge_neighbours
+from challenges.views import rewards_context
 from config.middleware import allow_body
 from grader.models import Submission
 from grader.selectors import history_table, public_tests, queue_position, submission_for_user, submission_history
@@ -119,7 +122,29 @@ def _result_response(request: HttpRequest, submission: Submission, notice: str =
         context["history"] = history_table(
             submission_history(user=request.user, challenge=submission.challenge_id, preview=submission.preview)
         )
+        if (
+            submission.kind == Submission.Kind.SUBMIT
+            and not submission.preview
+            and submission.user_id == request.user.pk
+        ):
+            context.update(_earned(request.user, submission))
     return render(request, "grader/_result.html", context, status=status)
+
+
+def _earned(user, submission: Submission) -> dict:
+    """After a Submit: the hints it unlocked, and once solved the takeaways and the way on, for the
+    challenge page to show in place (out-of-band swaps of the final fragment)."""
+    totals = Submission.objects.filter(
+        user=user, challenge_id=submission.challenge_id, kind=Submission.Kind.SUBMIT,
+        status=Submission.Status.DONE, preview=False,
+    ).aggregate(n=Count("pk"), passes=Count("pk", filter=Q(verdict=Submission.Verdict.PASSED)))  # fmt: skip
+    version = ChallengeVersion.objects.only("hints", "takeaways").get(pk=submission.version_id)
+    solved = bool(totals["passes"])
+    context = {"earned": True, **rewards_context(version, failed_submits=totals["n"] - totals["passes"], solved=solved)}
+    if submission.verdict == Submission.Verdict.PASSED:
+        challenge = Challenge.objects.select_related("track").get(pk=submission.challenge_id)
+        context["solved_now"] = {"track": challenge.track, "next": challenge_neighbours(challenge).next}
+    return context
 
 
 @login_required

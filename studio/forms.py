@@ -54,6 +54,10 @@ class ChallengeForm(forms.Form):
     solution = forms.CharField(widget=forms.Textarea(attrs=_CODE), strip=False, label="Reference solution")
     tests = forms.CharField(widget=forms.Textarea(attrs=_CODE), strip=False)
     takeaways = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, help_text="Markdown.")
+    hints = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False,
+        help_text="Markdown; each hint a section starting with '## ', unlocked one per failed Submit.",
+    )  # fmt: skip
     change_note = forms.CharField(max_length=200, required=False, help_text="What changed, for the version history.")
 
     def __init__(self, *args, slug_fixed: bool = False, **kwargs) -> None:
@@ -85,7 +89,7 @@ class ChallengeForm(forms.Form):
         return {
             "slug": version.challenge.slug,
             **{name: getattr(version, name) for name in ("title", "difficulty", "points", "statement", "starter",
-                                                          "solution", "tests", "takeaways")},
+                                                          "solution", "tests", "takeaways", "hints")},
             "tags": ", ".join(version.tags),
             "functions": ", ".join(version.functions),
             "track": version.challenge.track_id,
@@ -101,12 +105,14 @@ class ChallengeForm(forms.Form):
             slug=d["slug"], title=d["title"].strip(), difficulty=d["difficulty"], tags=tuple(d["tags"]),
             functions=tuple(d["functions"]), points=d["points"], limits=limits, statement=d["statement"],
             starter=d["starter"], solution=d["solution"], tests=d["tests"], takeaways=d["takeaways"],
-            mutants=mutants,
+            mutants=mutants, hints=d["hints"],
         )  # fmt: skip
         try:
             check_pack(pack)
         except PackError as exc:
-            field = {"starter.py": "starter", "solution.py": "solution", "tests.py": "tests"}.get(exc.file)
+            field = {"starter.py": "starter", "solution.py": "solution", "tests.py": "tests", "hints.md": "hints"}.get(
+                exc.file
+            )
             self.add_error(field, exc.problem if field else str(exc))
             return None
         return pack

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from challenges.models import Challenge, ChallengeVersion
 from studio.models import Regrade, RegradeItem, Status, ValidationRun
 
-_TEXT_FIELDS = ("statement", "starter", "solution", "tests", "takeaways")
+_TEXT_FIELDS = ("statement", "starter", "solution", "tests", "takeaways", "hints")
 
 
 LATEST_FIRST = ("-created", "-pk")  # validations of one version, the one that counts first

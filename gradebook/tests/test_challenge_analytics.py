@@ -169,3 +169,10 @@ def test_the_challenge_index_links_each_challenge_to_its_analytics(teacher_clien
     assert (summary.attempted, summary.solved, summary.submits) == (3, 2, 7)
     assert f'href="{reverse("gradebook:challenge", args=["softmax"])}"'.encode() in response.content
     assert len(response.context["summaries"]) == 5
+
+
+def test_it_counts_the_learners_who_unlocked_each_hint_before_solving(attempts, softmax, teacher_client):
+    # alice failed twice before passing, bob never, carol twice without passing; softmax has 3 hints
+    assert challenge_analytics(challenge=softmax).hints_unlocked == [2, 2, 0]
+    page = teacher_client.get(reverse("gradebook:challenge", args=["softmax"])).content.decode()
+    assert "<td>Hint 2</td><td>2 of 3</td>" in page and "<td>Hint 3</td><td>0 of 3</td>" in page

@@ -1,5 +1,6 @@
 """Challenge packs: a folder (challenge.toml, statement.md, starter.py,
-solution.py, tests.py, mutants/*.py, takeaways.md) read into a ``Pack``.
+solution.py, tests.py, mutants/*.py, takeaways.md, and optionally hints.md)
+read into a ``Pack``.
 
 Every problem found is a ``PackError`` naming the file and what is wrong, so an
 author can fix a pack without reading the engine.
@@ -29,6 +30,8 @@ TEXT_FILES = {
 }
 DIFFICULTIES = ("easy", "medium", "hard")
 _KEYS = {"slug", "title", "difficulty", "tags", "functions", "points", "limits", "track", "position"}
+MAX_HINTS = 10
+HINTS_FILE = "hints.md"  # optional: one hint per "## " section, shown one at a time after failed Submits
 # Where the challenge sits in the catalogue, not what it grades: not part of a version's content.
 PLACEMENT_KEYS = ("track", "position")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -69,6 +72,7 @@ class Pack:
     tests: str
     takeaways: str
     mutants: dict[str, str] = field(default_factory=dict)  # name -> code
+    hints: str = ""  # hints.md ("" for none)
     track: str = ""  # the title of the track it belongs to ("" for none)
     position: int = 0  # its place in the track, from 1
 
@@ -84,8 +88,13 @@ class Pack:
             **{**d, "tags": tuple(d["tags"]), "functions": tuple(d["functions"]), "limits": Limits(**d["limits"])}
         )
 
+    def hint_list(self) -> list[str]:
+        return split_hints(self.hints)
+
     def content_hash(self) -> str:
         content = {k: v for k, v in self.to_dict().items() if k not in PLACEMENT_KEYS}
+        if not content["hints"]:
+            del content["hints"]  # a pack without hints hashes as it did before hints existed
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -191,7 +200,8 @@ def load_pack(folder: str | Path) -> Pack:
             if not MUTANT_NAME_PATTERN.match(path.stem):
                 raise PackError(str(path), "mutant file names use lowercase letters, digits and '_'")
             mutants[path.stem] = read(f"mutants/{path.name}")
-    pack = Pack(**config, **texts, mutants=mutants)
+    hints = read(HINTS_FILE) if (folder / HINTS_FILE).is_file() else ""
+    pack = Pack(**config, **texts, mutants=mutants, hints=hints)
     check_pack(pack, prefix=f"{folder}/")
     return pack
 
@@ -205,7 +215,21 @@ def write_pack(pack: Pack, folder: str | Path) -> Path:
         (folder / name).write_text(getattr(pack, key), encoding="utf-8")
     for name, code in pack.mutants.items():
         (folder / "mutants" / f"{name}.py").write_text(code, encoding="utf-8")
+    if pack.hints:
+        (folder / HINTS_FILE).write_text(pack.hints, encoding="utf-8")
     return folder
+
+
+def split_hints(text: str) -> list[str]:
+    """hints.md's hints, in order: the Markdown of each "## " section (its heading left out)."""
+    hints, current = [], None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = []
+            hints.append(current)
+        elif current is not None:
+            current.append(line)
+    return [h for h in ("\n".join(lines).strip() for lines in hints) if h]
 
 
 @dataclass(frozen=True)
@@ -280,4 +304,8 @@ def check_pack(pack: Pack, prefix: str = "") -> None:
             compile(code, file, "exec")
         except SyntaxError as exc:
             raise PackError(f"{prefix}{file}", f"syntax error on line {exc.lineno}: {exc.msg}") from exc
+    if pack.hints.strip() and not pack.hint_list():
+        raise PackError(f"{prefix}{HINTS_FILE}", "no hint found: each hint is a section starting with '## '")
+    if len(pack.hint_list()) > MAX_HINTS:
+        raise PackError(f"{prefix}{HINTS_FILE}", f"{len(pack.hint_list())} hints; at most {MAX_HINTS}")
     load_suite(pack, prefix)

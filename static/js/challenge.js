@@ -157,5 +157,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     typeset(document);
     setupEditor();
+    // hints and takeaways a result brings in place (out-of-band swaps) may hold math
+    document.body.addEventListener("htmx:oobAfterSwap", (e) => typeset(e.detail.target));
   });
 })();

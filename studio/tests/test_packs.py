@@ -163,7 +163,7 @@ def test_download_is_a_zip_of_the_latest_version_as_a_pack_folder(softmax, teach
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         names = archive.namelist()
         archive.extractall(tmp_path)
-    expected = {"challenge.toml", "statement.md", "starter.py", "solution.py", "tests.py", "takeaways.md"}
+    expected = {"challenge.toml", "statement.md", "starter.py", "solution.py", "tests.py", "takeaways.md", "hints.md"}
     assert set(names) == {f"softmax/{n}" for n in expected} | {f"softmax/mutants/{m}.py" for m in pack.mutants}
     assert load_pack(tmp_path / "softmax") == edited(pack, takeaways="Subtract the max.\n")
 

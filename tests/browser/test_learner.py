@@ -256,3 +256,28 @@ def test_run_and_submit_wait_for_the_grading_in_flight_which_the_panel_keeps_fol
     expect(result).to_have_attribute("data-submission", first)
     expect(page.locator("#submit-button")).to_be_enabled()
     expect(page.locator("#run-button")).to_be_enabled()
+
+
+def test_a_failed_submit_unlocks_a_hint_and_solving_brings_the_takeaways_and_the_next_challenge(
+    whole_library, learner_page, worker
+):
+    page = learner_page
+    hints = page.locator("#hints")
+    expect(hints).to_contain_text("The first hint unlocks after a failed Submit.")
+    expect(page.locator("#takeaways")).to_have_text("Takeaways unlock after your first passing Submit.")
+    set_editor_text(page, NAIVE_SOFTMAX)
+    page.locator("#submit-button").click()
+    verdict(page, worker, "failed")
+    expect(hints.locator("summary")).to_have_text(["Hint 1"])  # in place, no reload
+    expect(hints).to_contain_text("Softmax does not change")
+
+    set_editor_text(page, SEED_SOLUTION)
+    page.locator("#submit-button").click()
+    verdict(page, worker, "passed")
+    banner = page.locator(".solved-banner")
+    expect(banner).to_contain_text("Solved! 100% on every test.")
+    expect(page.locator("#takeaways h2")).to_have_count(1)
+    expect(page.locator("#takeaways h2")).to_contain_text("Takeaways")
+    expect(hints.locator("summary")).to_have_text(["Hint 1", "Hint 2", "Hint 3"])
+    banner.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/challenges/log-sum-exp/$"))

@@ -172,3 +172,26 @@ def test_file_that_is_not_utf8(folder):
     err = load_error(folder)
     assert err.file == str(folder / "statement.md")
     assert "not valid UTF-8" in err.problem
+
+
+def test_hints_are_an_optional_file_of_sections_and_part_of_the_content(folder, tmp_path):
+    without = load_pack(folder)
+    assert without.hints == "" and without.hint_list() == []
+    (folder / "hints.md").write_text(
+        "Intro text is not a hint.\n\n## First\n\nUse `2 * x`.\n\n## Second\n\nNo loops.\n"
+    )
+    pack = load_pack(folder)
+    assert pack.hint_list() == ["Use `2 * x`.", "No loops."]
+    assert pack.content_hash() != without.content_hash()
+    assert load_pack(write_pack(pack, tmp_path / "copy")) == pack
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [("Just prose, no section.\n", "no hint found"), ("".join(f"## {i}\n\nhint\n" for i in range(11)), "at most 10")],
+)
+def test_malformed_hints_are_refused_naming_the_file(folder, text, problem):
+    (folder / "hints.md").write_text(text)
+    with pytest.raises(PackError, match=problem) as exc:
+        load_pack(folder)
+    assert exc.value.file.endswith("hints.md")

@@ -290,3 +290,44 @@ def test_results_read_as_sentences_with_one_casing_and_say_what_they_count(alice
     )
     assert 'id="verdict">Failed</span>' in fragment and '<span class="status failed">Failed</span>' in fragment
     assert 'rel="icon"' in page
+
+
+WRONG_SOFTMAX = "import numpy as np\n\ndef softmax(Z):\n    return np.exp(Z) / np.exp(Z).sum(axis=-1, keepdims=True)\n"
+
+
+def test_hints_unlock_one_per_failed_submit_and_all_once_solved(alice_client, alice, softmax):
+    url = reverse("challenges:detail", args=["softmax"])
+    hints = softmax.current_version.pack().hint_list()
+    assert len(hints) == 3
+    assert (
+        alice_client.get(url).context["hints"] == [] and "first hint unlocks" in alice_client.get(url).content.decode()
+    )
+    graded(alice, softmax, WRONG_SOFTMAX, kind="run")  # a Run unlocks nothing
+    assert alice_client.get(url).context["hints"] == []
+    for n in (1, 2, 3, 3):
+        graded(alice, softmax, WRONG_SOFTMAX)
+        page = alice_client.get(url)
+        assert len(page.context["hints"]) == n and f'Hints <span class="muted">{n} of 3' in page.content.decode()
+    assert "hint unlocks" not in page.content.decode()
+
+
+def test_the_final_fragment_of_a_submit_brings_the_hint_then_the_solved_moment_in_place(
+    alice_client, alice, softmax, whole_library
+):
+    failed = graded(alice, softmax, WRONG_SOFTMAX)
+    fragment = alice_client.get(reverse("grader:result", args=[failed.pk]), **HTMX).content.decode()
+    assert '<section class="hints" id="hints" aria-live="polite" hx-swap-oob="true">' in fragment
+    assert "Hint 1" in fragment and "Hint 2" not in fragment and "Solved!" not in fragment
+    assert 'id="takeaways"' not in fragment  # nothing earned there yet: the page keeps its note
+
+    passed = graded(alice, softmax, softmax.current_version.solution)
+    fragment = alice_client.get(reverse("grader:result", args=[passed.pk]), **HTMX).content.decode()
+    assert "<strong>Solved!</strong> 100% on every test." in fragment
+    assert 'Next in Numerics and activations: <a href="/challenges/log-sum-exp/" rel="next">' in fragment
+    assert '<section class="takeaways" id="takeaways" hx-swap-oob="true"><h2>Takeaways: ' in fragment
+    assert fragment.count("<h1") == 0  # the pack's own heading became the section's one heading
+
+
+def test_a_run_brings_no_hints(alice_client, alice, softmax):
+    run = graded(alice, softmax, WRONG_SOFTMAX, kind="run")
+    assert 'id="hints"' not in alice_client.get(reverse("grader:result", args=[run.pk]), **HTMX).content.decode()
