@@ -343,7 +343,7 @@ def _similarity_pairs(run: SimilarityRun, mine: QuerySet) -> list[SimilarityPair
         raise _TakenOver
     step, pairs = max(1, total // PROGRESS_STEPS), []
     for n, (i, j) in enumerate(combinations(range(len(submits)), 2), 1):
-        match = similarity.compare(prints[i], prints[j])
+        match = similarity.compare(prints[i], prints[j], regions_from=run.threshold)
         if match.similarity >= run.threshold and match.similarity > 0:
             pairs.append(SimilarityPair(
                 run=run, submission_a=submits[i], submission_b=submits[j], similarity=match.similarity,

@@ -175,11 +175,15 @@ class Match:
     regions_b: list[tuple[int, int]]
 
 
-def compare(a: Fingerprint, b: Fingerprint) -> Match:
+def compare(a: Fingerprint, b: Fingerprint, *, regions_from: float = 0.0) -> Match:
+    """*a* against *b*; the regions only when the pair reaches *regions_from*
+    (most pairs of a class do not, and need none)."""
     shared = a.at.keys() & b.at.keys()
     in_a, in_b = _covered(a.at, shared), _covered(b.at, shared)
     sim_a = len(in_a) / a.covered if a.covered else 0.0
     sim_b = len(in_b) / b.covered if b.covered else 0.0
+    if max(sim_a, sim_b) < regions_from:
+        return Match(max(sim_a, sim_b), sim_a, sim_b, [], [])
     return Match(max(sim_a, sim_b), sim_a, sim_b, _regions(a.tokens, in_a), _regions(b.tokens, in_b))
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from courses.models import SimilarityRun
 from courses.selectors import final_submits
 from courses.services import similarity_execute, similarity_request, similarity_sweep
-from courses.similarity import marked, similarity, tokens
+from courses.similarity import boilerplate, compare, fingerprint, marked, similarity, tokens
 from courses.tests.conftest import DAY, T0, enrol, make_assignment
 from gradebook.tests.conftest import make_submission
 from grader.models import Submission
@@ -105,6 +105,13 @@ def test_renamed_variables_new_numbers_comments_and_layout_still_match():
 def test_unrelated_code_is_not_alike():
     match = similarity(LOOPS, VECTORISED, excluded_code=BOILERPLATE)
     assert match.similarity < 0.25
+
+
+def test_regions_are_left_out_below_the_level_asked():
+    excluded = boilerplate(BOILERPLATE)
+    a, b = fingerprint(LOOPS, excluded), fingerprint(VECTORISED, excluded)
+    assert compare(a, b).regions_a and compare(a, b, regions_from=0.5).regions_a == []
+    assert compare(a, b, regions_from=0.5).similarity == compare(a, b).similarity
 
 
 def test_starter_and_reference_are_boilerplate():
@@ -241,7 +248,7 @@ def test_a_check_under_way_is_reused_not_doubled(codes, week, challenges, teache
 def test_a_failure_is_stored_on_the_run_not_raised(
     codes, week, challenges, teacher, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broken(a, b):
+    def broken(a, b, **kwargs):
         raise ValueError("the comparison broke")
 
     monkeypatch.setattr("courses.similarity.compare", broken)
