@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from courses.services import similarity_sweep
 from grader.engine import judge
 from grader.engine.sandbox import hardening
 from grader.services import submission_sweep, worker_heartbeat
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 _stop = threading.Event()
 
 # Each app's own sweep of lost work; housekeeping runs every one.
-SWEEPS = (submission_sweep, studio_sweep)
+SWEEPS = (submission_sweep, studio_sweep, similarity_sweep)
 
 
 @worker_init.connect

@@ -146,3 +146,11 @@ class RosterForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class SimilarityForm(forms.Form):
+    threshold = forms.IntegerField(
+        min_value=1, max_value=100, initial=50, label="List pairs from (%)",
+        help_text="A pair is listed when this share of one learner's own code (starter and reference left out) "
+        "is found in the other's.",
+    )  # fmt: skip

@@ -11,8 +11,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from challenges.models import Challenge
+from grader.models import Submission
 
 
 class Course(models.Model):
@@ -134,3 +136,65 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.assignment.title}: due {self.due:%Y-%m-%d %H:%M} UTC"
+
+
+class SimilarityRun(models.Model):
+    """A similarity check of one challenge of an assignment: its current learners'
+    final Submits compared in pairs (courses/similarity.py), in a worker. Pairs at
+    or above ``threshold`` are kept; the rest are only counted."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"  # stored, a task enqueued after commit
+        RUNNING = "running"  # claimed by a worker
+        DONE = "done"  # pairs stored
+        FAILED = "failed"  # ``error`` says why; no pair stored
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="similarity_runs")
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    threshold = models.FloatField()  # 0..1: the least similarity listed
+    learners = models.PositiveIntegerField(default=0)  # final Submits compared
+    total = models.PositiveIntegerField(default=0)  # pairs to compare
+    compared = models.PositiveIntegerField(default=0)  # pairs compared so far: the progress
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs started (re-queued after a lost worker)
+    created = models.DateTimeField(auto_now_add=True)
+    enqueued = models.DateTimeField(default=timezone.now)  # last message sent for it; the sweeper resends lost ones
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(threshold__gte=0, threshold__lte=1), name="similarity_threshold_fraction"
+            ),
+        ]
+        indexes = [models.Index(fields=["assignment", "challenge", "-created"])]
+
+    def __str__(self) -> str:
+        return f"similarity of {self.challenge.slug} in {self.assignment.title}: {self.status}"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class SimilarityPair(models.Model):
+    """Two learners' final Submits found alike, with the ranges of each that match."""
+
+    run = models.ForeignKey(SimilarityRun, on_delete=models.CASCADE, related_name="pairs")
+    submission_a = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    submission_b = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField()  # the higher of the two sides'
+    similarity_a = models.FloatField()  # the share of a's code found in b
+    similarity_b = models.FloatField()
+    regions_a = models.JSONField(default=list)  # [[start, end], ...]: character ranges of a's code that b shares
+    regions_b = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["run", "-similarity", "pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.submission_a_id} ~ #{self.submission_b_id}: {self.similarity:.0%}"

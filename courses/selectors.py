@@ -18,7 +18,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import F, QuerySet
 
-from courses.models import Assignment, AssignmentChallenge, Course, Extension, Membership
+from courses.models import Assignment, AssignmentChallenge, Course, Extension, Membership, SimilarityRun
 from courses.rules import Dates, days_late, effective_dates, penalty_factor
 from grader.models import Submission
 
@@ -328,6 +328,34 @@ def challenge_assignment_context(*, user, challenge, assignment_id, now: datetim
         return AssignmentProgress(assignment, dates, dates.state(now), [ItemProgress(i) for i in items])
     [progress] = learner_progress(user=user, assignments=[assignment], now=now)
     return progress
+
+
+# --- similarity -------------------------------------------------------------------------
+
+
+def final_submits(*, assignment: Assignment, challenge) -> list[Submission]:
+    """Each current learner's final Submit of *challenge* for *assignment*: their
+    last graded one that the assignment accepts (by their own dates), by the rule
+    course scores follow (no Runs, previews or internal errors), by username."""
+    learners = course_learners(course=assignment.course)
+    extensions = {e.user_id: e for e in Extension.objects.filter(assignment=assignment, user__in=learners.values("pk"))}
+    last: dict[int, int] = {}
+    for user_id, pk, _, created, _, _ in _submits(
+        users=learners.values("pk"), challenge_ids=[challenge.pk], since=assignment.opens
+    ):  # oldest first: the last accepted one stays
+        if effective_dates(assignment, extensions.get(user_id)).accepts(created):
+            last[user_id] = pk
+    return list(Submission.objects.filter(pk__in=last.values()).select_related("user").order_by("user__username"))
+
+
+def similarity_runs(*, assignment: Assignment, challenge) -> QuerySet:
+    """The similarity checks of *challenge* in *assignment*, latest first."""
+    return SimilarityRun.objects.filter(assignment=assignment, challenge=challenge).select_related("requested_by")
+
+
+def similarity_pairs(*, run) -> QuerySet:
+    """*run*'s pairs, most alike first, with both learners."""
+    return run.pairs.select_related("submission_a__user", "submission_b__user")
 
 
 # --- the grader's question ------------------------------------------------------------

@@ -11,21 +11,37 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
+from itertools import combinations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F, Max, Q, QuerySet
+from django.utils import timezone
 
-from challenges.models import Challenge
-from courses.models import Assignment, AssignmentChallenge, Course, Extension, Membership
+from challenges.models import Challenge, ChallengeVersion
+from courses import similarity
+from courses.models import (
+    Assignment,
+    AssignmentChallenge,
+    Course,
+    Extension,
+    Membership,
+    SimilarityPair,
+    SimilarityRun,
+)
 from courses.rules import effective_dates
-from courses.selectors import course_for_code
+from courses.selectors import course_for_code, final_submits
 from courses.templatetags.courses_tags import local_text
+from grader.services import requeue_lost
 
 Role = Membership.Role
+log = logging.getLogger(__name__)
 
 
 class CourseRefused(Exception):
@@ -279,6 +295,115 @@ def extension_grant(*, assignment: Assignment, user, due: datetime, closes: date
 def extension_revoke(*, extension: Extension) -> None:
     """Withdraw an extension: the assignment's dates apply to the learner again."""
     extension.delete()
+
+
+# --- similarity checks ------------------------------------------------------------------
+
+SIMILARITY_THRESHOLD = 0.5  # the default: half of a learner's own code found in another's
+Run = SimilarityRun.Status
+
+
+def similarity_request(*, assignment: Assignment, challenge: Challenge, user, threshold: float) -> SimilarityRun:
+    """Queue a similarity check of *challenge* in *assignment*; one still queued
+    or running is returned instead (whatever its threshold), not doubled."""
+    from courses.tasks import similarity_check
+
+    with transaction.atomic():
+        Assignment.objects.select_for_update().filter(pk=assignment.pk).exists()  # one request at a time
+        pending = SimilarityRun.objects.filter(
+            assignment=assignment, challenge=challenge, status__in=[Run.QUEUED, Run.RUNNING]
+        ).first()
+        if pending is not None:
+            return pending
+        run = SimilarityRun.objects.create(
+            assignment=assignment, challenge=challenge, requested_by=user, threshold=threshold
+        )
+        transaction.on_commit(partial(similarity_check.delay, run.pk))
+    return run
+
+
+class _TakenOver(Exception):
+    """The sweeper handed the run to another worker meanwhile: this one stops."""
+
+
+PROGRESS_STEPS = 50  # progress is written this many times in a run, not once a pair
+
+
+def _similarity_pairs(run: SimilarityRun, mine: QuerySet) -> list[SimilarityPair]:
+    submits = final_submits(assignment=run.assignment, challenge=run.challenge)
+    versions = {s.version_id for s in submits} | {run.challenge.current_version_id}
+    # the starter and reference of every version graded against: what all were given, or shown after
+    excluded = similarity.boilerplate(
+        code for pair in ChallengeVersion.objects.filter(pk__in=versions).values_list("starter", "solution")
+        for code in pair
+    )  # fmt: skip
+    prints = [similarity.fingerprint(s.code, excluded) for s in submits]
+    total = len(submits) * (len(submits) - 1) // 2
+    if not mine.update(learners=len(submits), total=total, compared=0):
+        raise _TakenOver
+    step, pairs = max(1, total // PROGRESS_STEPS), []
+    for n, (i, j) in enumerate(combinations(range(len(submits)), 2), 1):
+        match = similarity.compare(prints[i], prints[j], regions_from=run.threshold)
+        if match.similarity >= run.threshold and match.similarity > 0:
+            pairs.append(SimilarityPair(
+                run=run, submission_a=submits[i], submission_b=submits[j], similarity=match.similarity,
+                similarity_a=match.similarity_a, similarity_b=match.similarity_b,
+                regions_a=[list(r) for r in match.regions_a], regions_b=[list(r) for r in match.regions_b],
+            ))  # fmt: skip
+        if n % step == 0 and not mine.update(compared=n):
+            raise _TakenOver
+    return pairs
+
+
+def similarity_execute(*, run_id: int) -> SimilarityRun | None:
+    """Compare the final Submits in pairs and store those alike. Safe to call
+    twice; a failure is stored on the run (``failed``, its error), not raised."""
+    claimed = SimilarityRun.objects.filter(pk=run_id, status=Run.QUEUED).update(
+        status=Run.RUNNING, started=timezone.now(), attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return None
+    run = SimilarityRun.objects.select_related("assignment__course", "challenge").get(pk=run_id)
+    mine = SimilarityRun.objects.filter(pk=run_id, status=Run.RUNNING, attempts=run.attempts)
+    try:
+        pairs = _similarity_pairs(run, mine)
+        with transaction.atomic():
+            # locked until the commit: the sweeper cannot hand it on between the check and the store
+            if not mine.select_for_update().exists():
+                raise _TakenOver
+            SimilarityPair.objects.bulk_create(pairs)
+            mine.update(status=Run.DONE, compared=F("total"), finished=timezone.now())
+    except _TakenOver:
+        log.warning("similarity run %s: taken over while running; its pairs dropped", run_id)
+        return None
+    except (OperationalError, InterfaceError):
+        raise  # the database is away: the task retries, the sweeper hands it on
+    except Exception as exc:  # noqa: BLE001 - any fault ends the run with its reason, never a run left running
+        log.exception("similarity run %s failed", run_id)
+        mine.update(status=Run.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished=timezone.now())
+    run.refresh_from_db()
+    log.info("similarity run %s: %s, %d pairs listed of %d", run_id, run.status, run.pairs.count(), run.total)
+    return run
+
+
+def _similarity_give_up(rows: QuerySet[SimilarityRun]) -> int:
+    error = f"gave up after {settings.GRADER_MAX_ATTEMPTS} attempts: each one stopped before the end"
+    return rows.update(status=Run.FAILED, error=error, finished=timezone.now())
+
+
+def similarity_sweep() -> dict[str, int]:
+    """Re-enqueue similarity runs whose worker died or whose message was lost, or
+    give up on them, like ``grader.services.submission_sweep``."""
+    from courses.tasks import similarity_check
+
+    now = timezone.now()
+    lost = Q(status=Run.RUNNING, started__lt=now - timedelta(seconds=settings.GRADER_STUCK_RUNNING_SECONDS)) | Q(
+        status=Run.QUEUED, enqueued__lt=now - timedelta(seconds=settings.GRADER_STUCK_QUEUED_SECONDS)
+    )
+    requeued, gave_up = requeue_lost(SimilarityRun, lost, similarity_check, now, give_up=_similarity_give_up)
+    if requeued:
+        log.warning("sweeper re-enqueued %d similarity runs", requeued)
+    return {"similarity runs": requeued, "gave up": gave_up}
 
 
 # --- the grader's question ------------------------------------------------------------

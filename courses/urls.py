@@ -5,6 +5,7 @@ from courses import views
 app_name = "courses"
 course = "<int:course_id>/"
 assignment = course + "assignments/<int:assignment_id>/"
+similarity = assignment + "challenges/<slug:slug>/similarity/"
 urlpatterns = [
     path("", views.my_courses, name="dashboard"),
     path("new/", views.create, name="create"),
@@ -29,4 +30,8 @@ urlpatterns = [
     path(assignment + "move/", views.assignment_reorder, name="assignment_move"),
     path(assignment + "extensions/", views.extensions, name="extensions"),
     path(assignment + "extensions/<int:extension_id>/revoke/", views.extension_withdraw, name="extension_revoke"),
+    path(similarity, views.similarity, name="similarity"),
+    path(similarity + "start/", views.similarity_start, name="similarity_start"),
+    path(similarity + "<int:run_id>/", views.similarity_run, name="similarity_run"),
+    path(similarity + "<int:run_id>/pairs/<int:pair_id>/", views.similarity_pair, name="similarity_pair"),
 ]

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import instructor_required
 from challenges.models import Challenge
-from courses.forms import AssignmentForm, CourseForm, ExtensionForm, JoinForm, RoleForm, RosterForm
+from courses.forms import AssignmentForm, CourseForm, ExtensionForm, JoinForm, RoleForm, RosterForm, SimilarityForm
 from courses.gradebook import DEFAULT_SORT, assignment_analytics, course_gradebook, course_gradebook_export_rows
-from courses.models import Assignment, Extension, Membership
+from courses.models import Assignment, Extension, Membership, SimilarityPair, SimilarityRun
 from courses.selectors import (
     Access,
     assignment_for_access,
@@ -31,6 +31,8 @@ from courses.selectors import (
     course_roster,
     dashboard,
     learner_progress,
+    similarity_pairs,
+    similarity_runs,
 )
 from courses.services import (
     CourseRefused,
@@ -46,7 +48,9 @@ from courses.services import (
     membership_set_role,
     roster_apply,
     roster_read,
+    similarity_request,
 )
+from courses.similarity import marked
 from gradebook.exports import csv_response
 from gradebook.views import LEARNERS_PER_PAGE, sort_header
 
@@ -444,3 +448,80 @@ def analytics(request: HttpRequest, course_id: int, assignment_id: int) -> HttpR
     context = {"access": access, "course": access.course, "assignment": assignment,
                "items": assignment_analytics(assignment=assignment, now=timezone.now())}  # fmt: skip
     return render(request, "courses/analytics.html", context)
+
+
+# --- similarity checks -------------------------------------------------------------------
+
+
+def _assignment_challenge(access: Access, assignment_id: int, slug: str) -> tuple[Assignment, Challenge]:
+    assignment = _assignment(access, assignment_id)
+    return assignment, get_object_or_404(Challenge, slug=slug, assignment_items__assignment=assignment)
+
+
+def _similarity_page(request: HttpRequest, access: Access, assignment, challenge, run) -> HttpResponse:
+    context = {"access": access, "course": access.course, "assignment": assignment, "challenge": challenge,
+               "run": run, "pairs": similarity_pairs(run=run) if run else [],
+               "runs": similarity_runs(assignment=assignment, challenge=challenge)[:10]}  # fmt: skip
+    if request.htmx and run is not None:  # the progress poll: the run's fragment alone
+        return render(request, "courses/_similarity_run.html", context)
+    context["form"] = SimilarityForm(initial={"threshold": round(100 * (run.threshold if run else 0.5))})
+    return render(request, "courses/similarity.html", context)
+
+
+@login_required
+@require_GET
+def similarity(request: HttpRequest, course_id: int, assignment_id: int, slug: str) -> HttpResponse:
+    """The latest similarity check of an assignment's challenge, for the course's staff."""
+    access = _access(request, course_id, staff=True)
+    assignment, challenge = _assignment_challenge(access, assignment_id, slug)
+    run = similarity_runs(assignment=assignment, challenge=challenge).first()
+    return _similarity_page(request, access, assignment, challenge, run)
+
+
+@login_required
+@require_GET
+def similarity_run(request: HttpRequest, course_id: int, assignment_id: int, slug: str, run_id: int) -> HttpResponse:
+    access = _access(request, course_id, staff=True)
+    assignment, challenge = _assignment_challenge(access, assignment_id, slug)
+    run = get_object_or_404(similarity_runs(assignment=assignment, challenge=challenge), pk=run_id)
+    return _similarity_page(request, access, assignment, challenge, run)
+
+
+@login_required
+@require_POST
+def similarity_start(request: HttpRequest, course_id: int, assignment_id: int, slug: str) -> HttpResponse:
+    """Start a check (instructors: TAs read the results and start nothing)."""
+    access = _access(request, course_id, edit=True)
+    assignment, challenge = _assignment_challenge(access, assignment_id, slug)
+    form = SimilarityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The threshold is a whole percentage from 1 to 100.")
+        return redirect("courses:similarity", course_id=course_id, assignment_id=assignment_id, slug=slug)
+    threshold = form.cleaned_data["threshold"] / 100
+    run = similarity_request(assignment=assignment, challenge=challenge, user=request.user, threshold=threshold)
+    if run.threshold != threshold:
+        messages.info(request, f"A check started before is still under way (from {run.threshold:.0%}): here it is.")
+    return redirect("courses:similarity_run", course_id=course_id, assignment_id=assignment_id, slug=slug,
+                    run_id=run.pk)  # fmt: skip
+
+
+@login_required
+@require_GET
+def similarity_pair(
+    request: HttpRequest, course_id: int, assignment_id: int, slug: str, run_id: int, pair_id: int
+) -> HttpResponse:
+    """Two final Submits side by side, the code they share marked. Learner code
+    is hostile: it reaches the page only as escaped text, cut by the ranges."""
+    access = _access(request, course_id, staff=True)
+    assignment, challenge = _assignment_challenge(access, assignment_id, slug)
+    run = get_object_or_404(SimilarityRun, pk=run_id, assignment=assignment, challenge=challenge)
+    pair = get_object_or_404(
+        SimilarityPair.objects.select_related("submission_a__user", "submission_b__user"), pk=pair_id, run=run
+    )
+    sides = [
+        (pair.submission_a, pair.similarity_a, marked(pair.submission_a.code, pair.regions_a)),
+        (pair.submission_b, pair.similarity_b, marked(pair.submission_b.code, pair.regions_b)),
+    ]
+    context = {"access": access, "course": access.course, "assignment": assignment, "challenge": challenge,
+               "run": run, "pair": pair, "sides": sides}  # fmt: skip
+    return render(request, "courses/similarity_pair.html", context)

@@ -14,8 +14,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.roles import grant_instructor
-from courses.models import Assignment, AssignmentChallenge, Course, Extension, Membership
+from courses.models import (
+    Assignment,
+    AssignmentChallenge,
+    Course,
+    Extension,
+    Membership,
+    SimilarityPair,
+    SimilarityRun,
+)
 from courses.services import assignment_save, course_create, extension_grant
+from gradebook.tests.conftest import make_submission
 from grader.services import submission_create
 from studio.models import Regrade, ValidationRun
 
@@ -147,6 +156,7 @@ STAFF = (LOGIN, 200, 404, 200, 403, 404, 200)  # instructors and TAs read it
 EDIT = (LOGIN, 200, 404, 403, 403, 404, 200)  # instructors only
 POST_ONLY = (LOGIN, 405, 405, 405, 405, 405, 405)
 C, A = "courses/<int:course_id>/", "courses/<int:course_id>/assignments/<int:assignment_id>/"
+S = A + "challenges/<slug:slug>/similarity/"  # an assignment challenge's similarity checks
 COURSE_EXPECTED = {
     "courses/": ANY,
     "courses/new/": (LOGIN, 200, 200, 403, 403, 403, 200),  # the site's instructors create courses
@@ -171,9 +181,14 @@ COURSE_EXPECTED = {
     A + "move/": POST_ONLY,
     A + "extensions/": STAFF,
     A + "extensions/<int:extension_id>/revoke/": POST_ONLY,
+    S: STAFF,
+    S + "start/": POST_ONLY,  # instructors start a check (test_similarity.py); TAs only read
+    S + "<int:run_id>/": STAFF,
+    S + "<int:run_id>/pairs/<int:pair_id>/": STAFF,
 }
 # staff pages that take no POST at all (405 to everyone signed in, before any access check)
-READ_ONLY = (C + "members/", C + "gradebook/", C + "gradebook.csv", A + "analytics/")
+READ_ONLY = (C + "members/", C + "gradebook/", C + "gradebook.csv", A + "analytics/", S, S + "<int:run_id>/",
+             S + "<int:run_id>/pairs/<int:pair_id>/")  # fmt: skip
 # POSTs, as each visitor who must be refused (None: allowed, and tested with
 # what it does in courses/tests/test_views.py).
 REFUSED = (LOGIN, None, 404, 403, 403, 404, None)
@@ -208,8 +223,13 @@ def course_visitors(django_user_model, teacher, alice, bob, softmax):
               "late_penalty_per_day": 0.1, "late_floor": 0.5}  # fmt: skip
     assignment = assignment_save(course=course, fields=fields, challenges=[softmax])
     extension = extension_grant(assignment=assignment, user=alice, due=now + timedelta(days=3), closes=None)
+    run = SimilarityRun.objects.create(assignment=assignment, challenge=softmax, threshold=0.5, status="done")
+    first, last = (make_submission(alice, softmax, at=now) for _ in range(2))
+    pair = SimilarityPair.objects.create(run=run, submission_a=first, submission_b=last, similarity=1, similarity_a=1,
+                                         similarity_b=1, regions_a=[[0, 3]], regions_b=[[0, 3]])  # fmt: skip
     values = {"course_id": course.pk, "assignment_id": assignment.pk, "membership_id": learner.pk,
-              "extension_id": extension.pk, "code": course.join_code}  # fmt: skip
+              "extension_id": extension.pk, "code": course.join_code, "slug": softmax.slug, "run_id": run.pk,
+              "pair_id": pair.pk}  # fmt: skip
     users = {"anonymous": None, "instructor": teacher, "other instructor": other_teacher, "ta": tara,
              "learner": alice, "other learner": bob, "admin": admin}  # fmt: skip
     return {k: str(v) for k, v in values.items()}, users
@@ -233,7 +253,7 @@ def test_each_course_url_answers_each_role_as_expected(client, course_visitors, 
 def _courses_state() -> list:
     return [
         [model_to_dict(row) for row in model.objects.order_by("pk")]
-        for model in (Course, Membership, Assignment, AssignmentChallenge, Extension)
+        for model in (Course, Membership, Assignment, AssignmentChallenge, Extension, SimilarityRun, SimilarityPair)
     ]
 
 
@@ -248,6 +268,6 @@ def test_each_course_post_is_refused_to_those_it_must_be(client, course_visitors
         _visit(client, user)
         # a POST that would change something if it were let through
         data = {"role": "instructor", "open": "0", "direction": "up", "text": "bob", "title": "Taken over",
-                "code": values["code"]}  # fmt: skip
+                "code": values["code"], "threshold": "50"}  # fmt: skip
         _check(client.post(path, data), expected, who, path)
     assert _courses_state() == before, route
