@@ -1,12 +1,16 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, PasswordResetView
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import SignupForm
+from accounts.models import Preferences, theme_of
 from accounts.throttle import PASSWORD_RESET, SIGNUP, failed_logins_throttled, requests_throttled
 from challenges.selectors import challenge_list_with_progress
 
@@ -23,7 +27,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return redirect("challenges:list")
     return render(request, "registration/signup.html", {"form": form})
 
@@ -42,3 +46,29 @@ def profile(request: HttpRequest) -> HttpResponse:
             "attempts": sum(c.attempts for c in challenges),
         },
     )
+
+
+def theme_context(request: HttpRequest) -> dict:
+    """``theme``: the signed-in user's choice (system, light or dark), which
+    base.html renders on <html>; a callable, so a template that never asks
+    costs nothing."""
+    user = getattr(request, "user", None)
+    return {"theme": lambda: theme_of(user)}
+
+
+@login_required
+@require_POST
+def theme(request: HttpRequest) -> HttpResponse:
+    """Set the signed-in user's theme (the header's toggle). Sent by fetch: 204.
+    Sent as the toggle's plain form (no JavaScript): back to the page it was on."""
+    value = request.POST.get("theme", "")
+    if value not in Preferences.Theme.values:
+        allowed = ", ".join(Preferences.Theme.values)
+        return HttpResponseBadRequest(f"theme must be one of: {allowed}.", content_type="text/plain")
+    Preferences.objects.update_or_create(user=request.user, defaults={"theme": value})
+    back = request.POST.get("next", "")
+    if not back:
+        return HttpResponse(status=204)
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("profile")
+    return redirect(back)

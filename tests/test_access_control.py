@@ -45,6 +45,7 @@ EXPECTED = {
     "submissions/<int:pk>/result/": (LOGIN, 200, 404, 200, 200),
     "accounts/signup/": (200, 302, 302, 302, 302),
     "accounts/profile/": (LOGIN, 200, 200, 200, 200),
+    "accounts/theme/": (LOGIN, 405, 405, 405, 405),
     "accounts/login/": (200, 200, 200, 200, 200),
     "accounts/logout/": (405, 405, 405, 405, 405),
     "accounts/password_change/": (LOGIN, 200, 200, 200, 200),

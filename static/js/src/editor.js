@@ -3,15 +3,21 @@
 // The bundle is an IIFE exposing `window.GraderEditor` with:
 //   createEditor(textarea, {onChange, onRun, onSubmit, readOnly}) -> editor
 //   mountAll(root = document) -> [editor, ...]
+//   pageIsDark() -> boolean
 // The page calls GraderEditor.mountAll() itself (e.g. on DOMContentLoaded);
 // the bundle does nothing on load.
+//
+// Every editor follows the page's theme: <html data-theme="dark|light">, or
+// without it the system's prefers-color-scheme. A change of either swaps the
+// editor's colours (a Compartment) at once.
 
 import { basicSetup } from "codemirror";
 import { EditorView, keymap } from "@codemirror/view";
-import { EditorState, Prec } from "@codemirror/state";
+import { Compartment, EditorState, Prec } from "@codemirror/state";
 import { indentWithTab } from "@codemirror/commands";
 import { indentUnit } from "@codemirror/language";
 import { python } from "@codemirror/lang-python";
+import { oneDark } from "@codemirror/theme-one-dark";
 
 const lightTheme = EditorView.theme(
   {
@@ -19,7 +25,8 @@ const lightTheme = EditorView.theme(
       fontSize: "14px",
       backgroundColor: "#ffffff",
       color: "#1f2328",
-      border: "1px solid #d0d7de",
+      // the page's control border (static/css/site.css): 3:1 against the page in both themes
+      border: "1px solid var(--border, #8a94a3)",
       borderRadius: "6px",
     },
     "&.cm-focused": {
@@ -58,6 +65,82 @@ const lightTheme = EditorView.theme(
   },
   { dark: false },
 );
+
+// One Dark's colours and highlighting, with the light theme's shape (size,
+// border, radius) and a focus ring that shows on the dark background.
+const darkTweaks = EditorView.theme(
+  {
+    "&": {
+      fontSize: "14px",
+      border: "1px solid var(--border, #6e7a8a)",
+      borderRadius: "6px",
+    },
+    "&.cm-focused": {
+      outline: "2px solid rgba(138, 180, 255, 0.55)",
+      outlineOffset: "-1px",
+    },
+    ".cm-scroller": {
+      fontFamily:
+        'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace',
+      lineHeight: "1.5",
+      minHeight: "12em",
+    },
+    ".cm-content": { padding: "6px 0" },
+    ".cm-gutters": {
+      borderRight: "1px solid #3b4048",
+      borderTopLeftRadius: "6px",
+      borderBottomLeftRadius: "6px",
+    },
+  },
+  { dark: true },
+);
+const darkTheme = [oneDark, darkTweaks];
+
+const DARK_QUERY = "(prefers-color-scheme: dark)";
+
+/** The page's theme: <html data-theme>, else the system's. */
+export function pageIsDark() {
+  const theme = document.documentElement.getAttribute("data-theme");
+  if (theme === "dark") return true;
+  if (theme === "light") return false;
+  return !!(window.matchMedia && window.matchMedia(DARK_QUERY).matches);
+}
+
+function colours(dark) {
+  return dark ? darkTheme : lightTheme;
+}
+
+// The editors on the page, each with its colours' compartment. One observer
+// of <html data-theme> and one of the system's preference serve them all.
+const themed = new Set();
+let watching = false;
+
+function followTheme() {
+  const dark = pageIsDark();
+  for (const entry of themed) {
+    if (!entry.view.dom.isConnected) {
+      themed.delete(entry); // swapped out of the page
+      continue;
+    }
+    if (entry.dark === dark) continue;
+    entry.dark = dark;
+    entry.view.dispatch({ effects: entry.compartment.reconfigure(colours(dark)) });
+  }
+}
+
+function watchTheme() {
+  if (watching) return;
+  watching = true;
+  new MutationObserver(followTheme).observe(document.documentElement, {
+    attributes: true,
+    attributeFilter: ["data-theme"],
+  });
+  if (window.matchMedia) {
+    const query = window.matchMedia(DARK_QUERY);
+    if (query.addEventListener) query.addEventListener("change", followTheme);
+    else if (query.addListener) query.addListener(followTheme);
+  }
+}
 
 // Read-only editors: no caret, no active-line band, dimmer gutter.
 const readOnlyTheme = EditorView.theme({
@@ -103,6 +186,8 @@ export function createEditor(textarea, options = {}) {
     ownKeys.push(callbackKey("Ctrl-'", onRun), callbackKey("Cmd-'", onRun));
   }
 
+  const theme = new Compartment();
+  const dark = pageIsDark();
   const extensions = [
     Prec.highest(keymap.of(ownKeys)),
     basicSetup,
@@ -110,7 +195,7 @@ export function createEditor(textarea, options = {}) {
     python(),
     indentUnit.of("    "),
     EditorState.tabSize.of(4),
-    lightTheme,
+    theme.of(colours(dark)),
     EditorView.contentAttributes.of({
       "aria-label": textarea.getAttribute("aria-label") || "Code editor",
     }),
@@ -138,6 +223,8 @@ export function createEditor(textarea, options = {}) {
   textarea.style.display = "none";
   textarea.setAttribute("aria-hidden", "true");
   textarea.insertAdjacentElement("afterend", view.dom);
+  themed.add({ view, compartment: theme, dark });
+  watchTheme();
 
   // Keep the textarea right even if something else rewrote it (e.g. a
   // browser restoring form state) just before the form is sent.
