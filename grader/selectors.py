@@ -17,6 +17,31 @@ from grader.models import Draft, Submission
 HISTORY_LENGTH = 20
 HIDDEN_MESSAGE = "Hidden test: its inputs and expected values are not shown."
 
+# What kind of check a hidden test failed, read from the checks' own wording (grader.engine.checks);
+# only these fixed phrases reach the learner, never the message, which may hold the inputs.
+HIDDEN_KINDS = (
+    ("the speed test's result", "a wrong result on the speed test's large input"),
+    ("of CPU on", "too slow: over the speed limit against the reference"),
+    ("finite-difference gradient", "the gradient does not match finite differences"),
+    ("non-finite values", "NaN or inf in the result: a numerical-stability check"),
+    ("dtype", "the result has the wrong dtype"),
+    ("shape", "the result has the wrong shape or type"),
+    ("should be", "the result has the wrong type"),
+    ("does not match the expected values", "the values differ from the reference's"),
+    ("expected", "the values differ from the reference's"),
+)
+
+
+def hidden_failure(status: str, message: str) -> str:
+    """A hidden test's failure said without its data: which kind of check it failed."""
+    if status == "timeout":
+        kind = "it ran out of time"
+    elif status == "error":
+        kind = "your code raised an exception"
+    else:
+        kind = next((said for marker, said in HIDDEN_KINDS if marker in message), "one of its checks failed")
+    return f"{HIDDEN_MESSAGE} What failed: {kind}."
+
 
 # What the result fragment shows, polled several times per grading: not the
 # code, nor the challenge's version with its whole pack.
@@ -133,6 +158,8 @@ def public_tests(submission: Submission, reveal: bool = False) -> list[dict]:
         row = {k: t.get(k) for k in ("name", "status", "hidden", "duration_ms")}
         row["message"] = t.get("message", "")
         if t.get("hidden") and not reveal:
-            row["message"] = HIDDEN_MESSAGE if t.get("status") != "passed" else ""
+            row["message"] = (
+                hidden_failure(t.get("status"), t.get("message") or "") if t.get("status") != "passed" else ""
+            )
         rows.append(row)
     return rows

@@ -161,20 +161,24 @@ def assert_allclose(
     if not bad.any():
         return
 
+    nonzero = np.abs(e) > 0  # a relative error against an expected 0 means nothing: not inf, left out
     with np.errstate(all="ignore"):
-        rel = np.where(np.abs(e) > 0, err / np.abs(np.where(both, e, 1.0)), np.where(err > 0, np.inf, 0.0))
+        rel = np.where(nonzero, err / np.abs(np.where(nonzero, e, 1.0)), 0.0)
         # Worst element: the one furthest outside its own tolerance.
         excess = np.where(bad, err / np.where(tol > 0, tol, np.finfo(float).tiny), -1.0)
     idx = np.unravel_index(int(np.argmax(excess)), a.shape)
     tols = f"rtol={rtol:g}, atol={atol:g}"
     if a.ndim == 0:
+        relative = f"relative error {_fmt(rel[()])}" if nonzero[()] else "0 was expected exactly"
         raise AssertionError(
-            f"{name} is {_fmt(a[()])}, expected {_fmt(e[()])} "
-            f"(absolute error {_fmt(err[()])}, relative error {_fmt(rel[()])}; {tols})"
+            f"{name} is {_fmt(a[()])}, expected {_fmt(e[()])} (absolute error {_fmt(err[()])}, {relative}; {tols})"
         )
+    relative = (
+        f"max relative error {_fmt(rel.max())}" if (bad & nonzero).any() else "every differing element was expected 0"
+    )
     raise AssertionError(
         f"{name} does not match the expected values: {int(bad.sum())} of {a.size} elements differ ({tols})\n"
-        f"max absolute error {_fmt(err.max())}, max relative error {_fmt(rel.max())}\n"
+        f"max absolute error {_fmt(err.max())}, {relative}\n"
         f"worst at {_where(name, idx)}: got {_fmt(a[idx])}, expected {_fmt(e[idx])}"
     )
 

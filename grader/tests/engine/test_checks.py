@@ -137,10 +137,15 @@ def test_allclose_formats_numbers_with_six_significant_digits():
     assert re.search(r"max absolute error 0\.209877\b", msg)
 
 
-def test_allclose_reports_infinite_relative_error_against_zero():
+def test_allclose_reports_no_relative_error_against_an_expected_zero():
     msg = message(assert_allclose, np.array([0.0, 1e-3]), np.array([0.0, 0.0]))
-    assert "max relative error inf" in msg
+    assert "inf" not in msg and "max absolute error 0.001, every differing element was expected 0" in msg
     assert "worst at result[1]: got 0.001, expected 0" in msg
+    # beside nonzero ones, the relative error is over those alone
+    msg = message(assert_allclose, np.array([1e-3, 2.2]), np.array([0.0, 2.0]))
+    assert "max relative error 0.1" in msg and "inf" not in msg
+    msg = message(assert_allclose, np.float64(1e-3), np.float64(0.0))
+    assert msg == "result is 0.001, expected 0 (absolute error 0.001, 0 was expected exactly; rtol=1e-07, atol=0)"
 
 
 def test_allclose_respects_rtol_and_atol():

@@ -177,7 +177,10 @@ def test_the_final_fragment_stops_polling_and_hides_hidden_tests(alice_client, a
     assert b'data-verdict="failed"' in response.content
     rows = response.context["tests"]
     hidden_failed = [r for r in rows if r["hidden"] and r["status"] != "passed"]
-    assert hidden_failed and all(r["message"] == HIDDEN_MESSAGE for r in hidden_failed)
+    assert hidden_failed and all(r["message"].startswith(HIDDEN_MESSAGE + " What failed: ") for r in hidden_failed)
+    kinds = {r["name"]: r["message"].removeprefix(HIDDEN_MESSAGE + " What failed: ") for r in hidden_failed}
+    assert kinds["test_extreme_logits"] == "NaN or inf in the result: a numerical-stability check."
+    assert kinds["test_matches_reference_on_random_batches"] == "the values differ from the reference's."
     sample_failed = [r for r in rows if not r["hidden"] and r["status"] == "failed"]
     assert any("NaN" in r["message"] for r in sample_failed)
     # the stored messages of hidden tests never reach the page
@@ -331,3 +334,34 @@ def test_the_final_fragment_of_a_submit_brings_the_hint_then_the_solved_moment_i
 def test_a_run_brings_no_hints(alice_client, alice, softmax):
     run = graded(alice, softmax, WRONG_SOFTMAX, kind="run")
     assert 'id="hints"' not in alice_client.get(reverse("grader:result", args=[run.pk]), **HTMX).content.decode()
+
+
+@pytest.mark.parametrize(
+    "status, message, kind",
+    [
+        (
+            "failed",
+            "your function took 2 s of CPU on a (4000, 5) input, 40x the reference's 5 ms; the limit is 10x",
+            "too slow: over the speed limit against the reference",
+        ),
+        (
+            "failed",
+            "the speed test's result on a (4000, 5) input is wrong: out has shape (5,), expected (4000, 5)",
+            "a wrong result on the speed test's large input",
+        ),
+        (
+            "failed",
+            "dx does not match the finite-difference gradient: 3 of 12 elements differ",
+            "the gradient does not match finite differences",
+        ),
+        ("failed", "out has shape (3,), expected (2, 3)", "the result has the wrong shape or type"),
+        ("failed", "assert 0.31 < 0.25", "one of its checks failed"),
+        ("timeout", "used 2 s of CPU; the limit is 2 s", "it ran out of time"),
+        ("error", "ValueError: secret input [1.5, 2.5]", "your code raised an exception"),
+    ],
+)
+def test_a_hidden_failure_says_which_kind_of_check_failed_and_nothing_of_its_data(status, message, kind):
+    from grader.selectors import hidden_failure
+
+    said = hidden_failure(status, message)
+    assert said == f"{HIDDEN_MESSAGE} What failed: {kind}." and "4000" not in said and "1.5" not in said
