@@ -8,11 +8,14 @@ never parsed (docs/architecture.md, trust boundary).
 
 from __future__ import annotations
 
+import copy
 import logging
 import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+
+import numpy as np
 
 from grader.engine import checks
 from grader.engine.pack import Pack, Suite, load_suite
@@ -77,6 +80,8 @@ class _Session:
         self.idle_left = pack.limits.time_total * WAIT_FACTOR
         self.step_limit = pack.limits.time_per_test
         self.budget: Budget | None = None  # the current step's, on its current process
+        self.record_calls = False
+        self.last_call: tuple | None = None  # (name, args, kwargs) of the last call, while recording
 
     def begin_step(self, limit: float) -> None:
         """The next step (the load, or a test) may use *limit* seconds of the
@@ -146,8 +151,13 @@ class _Session:
         self._ensure_process()
         request = Call(name, list(args), kwargs, self.fresh_pending)
         self.fresh_pending = self.pristine = False
+        if self.record_calls:  # a sample test's failure shows its last call (its inputs are public)
+            self.last_call = (name, copy.deepcopy(args), copy.deepcopy(kwargs), _NOTHING)
         try:
-            return self._request(request, timed)
+            value = self._request(request, timed)
+            if self.record_calls:
+                self.last_call = (*self.last_call[:3], value)
+            return value
         except OpaqueArgument as exc:  # a test hands back what the learner returned (a cache, to a backward pass)
             raise AssertionError(f"{name}() cannot be given what your code returned before: {exc}") from None
         except ProtocolError as exc:  # the test passed arguments that may not cross: the author's bug
@@ -321,6 +331,7 @@ class Judge:
             return
 
         proxy = LearnerProxy(session)
+        shown_errors: dict[str, str] = {}  # a traceback already shown -> the test that shows it
         for test in tests:
             hidden = not test.spec.sample
             now = time.monotonic()
@@ -334,7 +345,14 @@ class Judge:
                 flags.add("timeout")
                 continue
             session.output.hidden = hidden  # what a hidden test's inputs make the code print stays unseen
+            session.record_calls, session.last_call = not hidden, None
             status, message, metrics = self._run_test(test, suite, proxy, session, result.seed, flags)
+            if status == Status.FAILED and session.last_call is not None and session.last_call[3] is not _NOTHING:
+                message = f"{message}\n\n{_show_call(suite.reference, *session.last_call)}"
+            if status == Status.ERROR and message in shown_errors:
+                message = f"the same error as in {shown_errors[message]} (its traceback is shown there)"
+            elif status == Status.ERROR and not hidden:
+                shown_errors[message] = test.name
             result.tests.append(
                 TestResult(test.name, status, cut(message), hidden, test.spec.weight,
                            round((time.monotonic() - now) * 1000, 2), metrics)
@@ -381,6 +399,30 @@ class Judge:
             return Status.FAILED, f"the result could not be checked: {type(exc).__name__}: {exc}", metrics
         finally:
             checks.current_metrics.reset(token)
+
+
+SHOWN_CHARS = 600  # of each value a failed sample test shows
+
+
+def _shown(value: object) -> str:
+    with np.printoptions(threshold=24, edgeitems=3, precision=6, linewidth=100):
+        text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 4] + " ..."
+
+
+_NOTHING = object()  # the call has not returned
+
+
+def _show_call(reference, name: str, args: tuple, kwargs: dict, value: object) -> str:
+    """A failed sample test's last call: its inputs, what the learner's function returned, and
+    what the reference returns for them (run here, on the trusted side)."""
+    call = ", ".join([*map(_shown, args), *(f"{k}={_shown(v)}" for k, v in kwargs.items())])
+    lines = [f"The last call: {name}({call})", f"Your function returned: {_shown(value)}"]
+    try:
+        expected = getattr(reference, name)(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    except Exception:  # noqa: BLE001  (a test may call with inputs the reference refuses on purpose)
+        return "\n".join(lines)
+    return "\n".join([*lines, f"The reference returns: {_shown(expected)}"])
 
 
 _default: Judge | None = None

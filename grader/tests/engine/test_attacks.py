@@ -41,6 +41,11 @@ CANARY = "canary-6f1d0c55e2a4"  # what a leak would show
 # ---- processes -----------------------------------------------------------------
 
 
+def first_part(message: str) -> str:
+    """A test's own message, without the call a failed sample test shows below it."""
+    return message.split("\n\nThe last call: ")[0]
+
+
 @dataclass
 class Proc:
     pid: int
@@ -437,7 +442,7 @@ def test_memory_bomb(arena, code):
 
 def test_a_large_array_within_the_memory_limit_is_checked_like_any_other(arena):
     result = arena.grade("import numpy as np\ndef double(x):\n    return np.zeros(2_000_000)\n")  # 16 MB
-    assert result.tests[0].message == "result has shape (2000000,), expected (3,)"
+    assert first_part(result.tests[0].message) == "result has shape (2000000,), expected (3,)"
     arena.assert_contained(result, Verdict.FAILED)
 
 
@@ -1113,7 +1118,7 @@ def test_changing_the_kept_arrays_changes_only_the_learners_own_results(kept_are
     # Its later inputs become zeros: its results are wrong, whatever it makes
     # of them, for the judge checks them against values it computes itself.
     result = kept_arena.grade(TAMPER.replace("ACTION", "for a in kept.values():\n        a[...] = 0.0"))
-    assert [t.message for t in result.tests] == [
+    assert [first_part(t.message) for t in result.tests] == [
         "call 3: result does not match the expected values",
         "result does not match the expected values",
     ]
@@ -1149,7 +1154,7 @@ def test_monkey_patching_numpys_checks(arena):
         "np.testing.assert_allclose = lambda *a, **k: None\n"
         "def double(x):\n    return x\n"
     )
-    assert result.tests[0].message == "result does not match the expected values"
+    assert first_part(result.tests[0].message) == "result does not match the expected values"
     arena.assert_contained(result, Verdict.FAILED)
 
 
@@ -1174,7 +1179,7 @@ def test_returning_a_value_that_may_not_cross(arena, code):
     # An object of a class of its own crosses as an Opaque, its type's name only: the test's check
     # fails on it (this pack's names the type it got); arrays of objects and values too deep are refused.
     result = arena.grade(code)
-    message = result.tests[0].message
+    message = first_part(result.tests[0].message)
     assert message == "result should be a numpy array, got Opaque" or message.startswith(
         "the function returned a value that cannot be checked"
     ), message
@@ -1191,7 +1196,7 @@ def test_a_list_too_long_to_check_is_refused_with_a_hint(arena):
 def test_many_arrays_in_one_reply(arena):
     # more buffers than one writev takes, in a frame past the receive buffer
     result = arena.grade("def double(x):\n    return [2 * x] * 3000\n")
-    assert result.tests[0].message == "result should be a numpy array, got list"
+    assert first_part(result.tests[0].message) == "result should be a numpy array, got list"
     arena.assert_contained(result, Verdict.FAILED)
 
 

@@ -77,21 +77,25 @@ def test_a_name_that_is_not_a_function_is_missing(pack, judge):
 def test_wrong_return_shape(pack, judge):
     result = judge.grade(pack, "def double(x):\n    return (2 * x).reshape(-1, 1)\n")
     assert result.verdict == Verdict.FAILED
-    assert messages(result)["test_small"] == "result has shape (3, 1), expected (3,)"
+    assert messages(result)["test_small"].split("\n\nThe last call: ")[0] == "result has shape (3, 1), expected (3,)"
     assert messages(result)["test_matrix"] == "result has shape (6, 1), expected (2, 3)"
 
 
 def test_forgetting_to_return(pack, judge):
     result = judge.grade(pack, "def double(x):\n    2 * x\n")
     assert result.verdict == Verdict.FAILED
-    assert messages(result)["test_small"] == "result should be a numpy array, got NoneType"
+    assert (
+        messages(result)["test_small"].split("\n\nThe last call: ")[0] == "result should be a numpy array, got NoneType"
+    )
 
 
 def test_nan_output(pack, judge):
     result = judge.grade(pack, "import numpy as np\ndef double(x):\n    return x * np.nan\n")
     assert result.verdict == Verdict.FAILED
     assert set(statuses(result).values()) == {Status.FAILED}
-    assert messages(result)["test_small"] == "result contains 3 NaN and non-finite values"
+    assert (
+        messages(result)["test_small"].split("\n\nThe last call: ")[0] == "result contains 3 NaN and non-finite values"
+    )
 
 
 def test_exception_inside_the_function(pack, judge):
@@ -119,6 +123,26 @@ def test_exception_inside_the_function(pack, judge):
     # and nothing of the engine
     for engine_word in ("zygote", "grader", "judge", "protocol", "site-packages", "Learner"):
         assert engine_word not in tb, tb
+
+
+def test_the_same_traceback_is_shown_once(pack, judge):
+    result = judge.grade(pack, "def double(x):\n    raise ValueError('not yet')\n")
+    said = messages(result)
+    assert said["test_small"].rstrip().endswith("ValueError: not yet")
+    assert (
+        said["test_matrix"] == said["test_random"] == ("the same error as in test_small (its traceback is shown there)")
+    )
+
+
+def test_a_failed_sample_test_shows_its_call_the_result_and_the_references(pack, judge):
+    said = messages(judge.grade(pack, "def double(x):\n    return 3 * x\n"))
+    assert said["test_small"].endswith(
+        "\n\nThe last call: double(array([ 1. , -2. ,  0.5]))\n"
+        "Your function returned: array([ 3. , -6. ,  1.5])\n"
+        "The reference returns: array([ 2., -4.,  1.])"
+    )
+    # a hidden test's inputs stay out of its message, even the stored one
+    assert "The last call" not in said["test_matrix"] and "The last call" not in said["test_random"]
 
 
 def test_exception_at_import(pack, judge):
