@@ -229,12 +229,14 @@ def test_code_refused_as_too_large_is_not_shown_as_saved(learner_page, alice, so
     assert not Submission.objects.exists()
 
 
-def test_run_and_submit_wait_for_the_grading_in_flight_which_the_panel_keeps_following(learner_page, alice):
+def test_run_and_submit_wait_for_the_grading_in_flight_which_the_panel_keeps_following(
+    private_queue, learner_page, alice
+):
     from grader.services import submission_grade
 
     page = learner_page
     set_editor_text(page, SEED_SOLUTION)
-    page.locator("#submit-button").click()  # no worker yet: it stays queued
+    page.locator("#submit-button").click()  # sent to a queue no worker reads: it stays queued
     result = page.locator("#result")
     expect(result).to_have_attribute("data-status", "queued")
     expect(page.locator("#submit-button")).to_be_disabled()
@@ -244,9 +246,9 @@ def test_run_and_submit_wait_for_the_grading_in_flight_which_the_panel_keeps_fol
     # A second request all the same (another tab, a stale page): refused, and the panel still follows the first.
     page.evaluate("() => document.querySelectorAll('#run-button, #submit-button').forEach((b) => (b.disabled = false))")
     page.locator("#run-button").click()
-    expect(result.locator(".refused-message")).to_have_text(
+    expect(page.locator("#result-notice")).to_have_text(
         "A grading of yours is still in progress; wait for its result. Your code is saved."
-    )
+    )  # beside the panel: its polls do not wipe it
     expect(result).to_have_attribute("data-submission", first)
     expect(page.locator("#run-button")).to_be_disabled()
     assert Submission.objects.filter(user=alice).count() == 1
@@ -254,6 +256,7 @@ def test_run_and_submit_wait_for_the_grading_in_flight_which_the_panel_keeps_fol
     submission_grade(submission_id=int(first))  # a worker takes it
     expect(result).to_have_attribute("data-verdict", "passed")
     expect(result).to_have_attribute("data-submission", first)
+    expect(page.locator("#result-notice")).to_be_empty()
     expect(page.locator("#submit-button")).to_be_enabled()
     expect(page.locator("#run-button")).to_be_enabled()
 
