@@ -128,13 +128,22 @@ class _Session:
     def _ensure_process(self) -> None:
         if self.proc is None:
             limits = self.pack.limits
-            self.proc = self.sandbox.spawn(memory_mb=limits.memory_mb, cpu_seconds=limits.time_total)
-            # compiled once and executed: in one round trip
-            try:
-                self.names = loaded_names(self._request(Load(self.code)))
-            except ReplyError as exc:
-                self.kill()
-                raise Interference(str(exc)) from exc
+            for retry in (True, False):
+                self.proc = self.sandbox.spawn(memory_mb=limits.memory_mb, cpu_seconds=limits.time_total)
+                # compiled once and executed: in one round trip
+                try:
+                    self.names = loaded_names(self._request(Load(self.code)))
+                    break
+                except ReplyError as exc:
+                    self.kill()
+                    raise Interference(str(exc)) from exc
+                except LearnerDied as exc:
+                    # A standby killed from outside as it was handed over dies at its first request,
+                    # like code that ends its process at import: a second process tells them apart.
+                    if not retry or exc.out_of_cpu:
+                        raise
+                    log.warning("learner process died loading the code (%s); trying a fresh one", exc.description)
+                    self.kill()
             self.fresh_pending, self.pristine = False, True
 
     def load(self) -> list[str]:

@@ -316,6 +316,13 @@ class Sandbox:
             self._claim(spare).end(wait=False)
             spare = None
         proc = self._claim(spare or self._request_process(limits))
+        if spare is not None and not _alive(proc.pid):
+            # the standby died between gradings (killed, the OOM killer): the grading gets a new
+            # one, rather than a process whose first request would blame the learner's code
+            log.warning("standby learner process %s had ended; starting another", proc.pid)
+            proc.end(wait=False)
+            self.start()  # the zygote too may be gone
+            proc = self._claim(self._request_process(limits))
         if self._cpu is not None:
             _pin(proc.pid, {self._cpu})  # if it died already, its first request says so
         return proc
@@ -431,6 +438,16 @@ def _running(pid: int) -> bool:
     except PermissionError:  # another user's
         return True
     return True
+
+
+def _alive(pid: int) -> bool:
+    """Whether *pid* still runs (not ended, not a zombie waiting for the zygote to reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            state = f.read().rpartition(b")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in (b"Z", b"X")
 
 
 def _pin(pid: int, cpus: set[int]) -> bool:
