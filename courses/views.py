@@ -471,8 +471,9 @@ def _similarity_page(request: HttpRequest, access: Access, assignment, challenge
 @login_required
 @require_GET
 def similarity(request: HttpRequest, course_id: int, assignment_id: int, slug: str) -> HttpResponse:
-    """The latest similarity check of an assignment's challenge, for the course's staff."""
-    access = _access(request, course_id, staff=True)
+    """The latest similarity check of an assignment's challenge: instructors only (the issue's rule:
+    an accusation's evidence; TAs read and grade Submits, not this)."""
+    access = _access(request, course_id, edit=True)
     assignment, challenge = _assignment_challenge(access, assignment_id, slug)
     run = similarity_runs(assignment=assignment, challenge=challenge).first()
     return _similarity_page(request, access, assignment, challenge, run)
@@ -481,7 +482,7 @@ def similarity(request: HttpRequest, course_id: int, assignment_id: int, slug: s
 @login_required
 @require_GET
 def similarity_run(request: HttpRequest, course_id: int, assignment_id: int, slug: str, run_id: int) -> HttpResponse:
-    access = _access(request, course_id, staff=True)
+    access = _access(request, course_id, edit=True)
     assignment, challenge = _assignment_challenge(access, assignment_id, slug)
     run = get_object_or_404(similarity_runs(assignment=assignment, challenge=challenge), pk=run_id)
     return _similarity_page(request, access, assignment, challenge, run)
@@ -490,7 +491,7 @@ def similarity_run(request: HttpRequest, course_id: int, assignment_id: int, slu
 @login_required
 @require_POST
 def similarity_start(request: HttpRequest, course_id: int, assignment_id: int, slug: str) -> HttpResponse:
-    """Start a check (instructors: TAs read the results and start nothing)."""
+    """Start a check (instructors only)."""
     access = _access(request, course_id, edit=True)
     assignment, challenge = _assignment_challenge(access, assignment_id, slug)
     form = SimilarityForm(request.POST)
@@ -512,7 +513,7 @@ def similarity_pair(
 ) -> HttpResponse:
     """Two final Submits side by side, the code they share marked. Learner code
     is hostile: it reaches the page only as escaped text, cut by the ranges."""
-    access = _access(request, course_id, staff=True)
+    access = _access(request, course_id, edit=True)
     assignment, challenge = _assignment_challenge(access, assignment_id, slug)
     run = get_object_or_404(SimilarityRun, pk=run_id, assignment=assignment, challenge=challenge)
     pair = get_object_or_404(

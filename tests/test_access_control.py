@@ -182,10 +182,10 @@ COURSE_EXPECTED = {
     A + "move/": POST_ONLY,
     A + "extensions/": STAFF,
     A + "extensions/<int:extension_id>/revoke/": POST_ONLY,
-    S: STAFF,
-    S + "start/": POST_ONLY,  # instructors start a check (test_similarity.py); TAs only read
-    S + "<int:run_id>/": STAFF,
-    S + "<int:run_id>/pairs/<int:pair_id>/": STAFF,
+    S: EDIT,  # similarity checks: instructors only, not TAs
+    S + "start/": POST_ONLY,  # instructors start a check (test_similarity.py)
+    S + "<int:run_id>/": EDIT,
+    S + "<int:run_id>/pairs/<int:pair_id>/": EDIT,
 }
 # staff pages that take no POST at all (405 to everyone signed in, before any access check)
 READ_ONLY = (C + "members/", C + "gradebook/", C + "gradebook.csv", A + "analytics/", S, S + "<int:run_id>/",
