@@ -39,7 +39,8 @@ def check(page, path: str, ready=None) -> str:
     report = []
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
-        page.goto(path)
+        response = page.goto(path)
+        assert response.ok and response.url.endswith(path), (path, response.status, response.url)
         if ready:
             ready(page)
         page.wait_for_load_state("networkidle")
@@ -57,8 +58,8 @@ def pages(library, alice, teacher, softmax):
     course = course_create(user=teacher, title="Deep learning from scratch", term="Autumn 2026", now=T0)
     fields = {"title": "Week 1", "opens": T0, "due": T0.replace(day=8), "closes": None,
               "late_penalty_per_day": 0.1, "late_floor": 0.5}  # fmt: skip
-    assignment_save(course=course, fields=fields, challenges=[softmax])
-    return {"submission": submission, "course": course}
+    assignment = assignment_save(course=course, fields=fields, challenges=[softmax])
+    return {"submission": submission, "course": course, "assignment": assignment}
 
 
 def test_axe_finds_no_violation_on_the_learners_pages(page, client, live_server, alice, pages):
@@ -80,6 +81,26 @@ def test_axe_finds_no_violation_on_the_instructors_pages(page, client, live_serv
         check(page, reverse("gradebook:index")),
         check(page, reverse("courses:detail", args=[pages["course"].pk])),
         check(page, reverse("grader:submission", args=[pages["submission"].pk])),
+    ]
+    report = "\n".join(r for r in report if r)
+    assert not report, "\n" + report
+
+
+def test_axe_finds_no_violation_on_the_instructors_forms(page, client, live_server, teacher, pages):
+    """Every control labelled: the studio's and the courses' forms and filters."""
+    login(page, client, live_server, teacher)
+    course, assignment = pages["course"].pk, pages["assignment"].pk
+    report = [
+        check(page, reverse("studio:create")),
+        check(page, reverse("studio:index")),
+        check(page, reverse("courses:create")),
+        check(page, reverse("courses:edit", args=[course])),
+        check(page, reverse("courses:members", args=[course])),
+        check(page, reverse("courses:roster", args=[course])),
+        check(page, reverse("courses:gradebook", args=[course])),
+        check(page, reverse("courses:assignment_create", args=[course])),
+        check(page, reverse("courses:assignment", args=[course, assignment])),
+        check(page, reverse("courses:extensions", args=[course, assignment])),
     ]
     report = "\n".join(r for r in report if r)
     assert not report, "\n" + report

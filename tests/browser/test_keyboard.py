@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from grader.models import Submission
 from grader.services import submission_grade
 from tests.browser.conftest import editor_text, set_editor_text
+from tests.browser.test_accessibility import readable, violations
 
 IN_EDITOR = "() => !!document.activeElement.closest('#editor-form .cm-editor')"
 FOCUSED = "() => document.activeElement.id || document.activeElement.className"
@@ -110,6 +111,8 @@ def test_a_syntax_errors_line_is_marked_in_the_gutter_until_the_next_edit(privat
     expect(marker).to_have_attribute("aria-label", "Error on line 4: SyntaxError: invalid syntax")
     expect(page.locator("#editor-form .cm-error-line")).to_have_text("    return Z +")
     assert page.evaluate("() => document.querySelector('#code').graderEditor.errorLine()") == 4
+    found = violations(page)  # the result panel and the marked line pass too
+    assert not found, readable(found)
 
     page.locator(".cm-content").click()
     page.keyboard.press("Control+End")
