@@ -23,12 +23,20 @@ _ATTRIBUTES = {
     "th": {"style"},
     "td": {"style"},
 }
+# a code block may scroll sideways: focusable, so the keyboard can scroll it too
+_SET = {"pre": {"tabindex": "0"}}
 
 
 @lru_cache(maxsize=512)
 def render_markdown(text: str) -> str:
     """HTML for *text*; math is left in span/div.math elements for KaTeX in the browser."""
-    return nh3.clean(_markdown.render(text), tags=_TAGS, attributes=_ATTRIBUTES, link_rel="noopener noreferrer")
+    return nh3.clean(
+        _markdown.render(text),
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        link_rel="noopener noreferrer",
+        set_tag_attribute_values=_SET,
+    )
 
 
 @lru_cache(maxsize=512)

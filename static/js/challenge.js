@@ -1,4 +1,5 @@
-// The challenge page: the editor, draft saving, Run/Submit shortcuts.
+// The challenge page: the editor, draft saving, Run/Submit shortcuts (from
+// anywhere on the page), results announced and their error line marked.
 // Results arrive through htmx (see templates/grader/_result.html).
 (function () {
   "use strict";
@@ -96,7 +97,48 @@
     function setBusy(busy) {
       runButton.disabled = submitButton.disabled = busy;
     }
-    document.body.addEventListener("htmx:afterSettle", () => setBusy(inFlight()));
+    document.body.addEventListener("htmx:afterSettle", () => {
+      setBusy(inFlight());
+      resultArrived();
+    });
+
+    // Ctrl/Cmd-Enter and Ctrl/Cmd-' from anywhere on the page. They click the
+    // buttons, which ignore a click while disabled (a grading in flight). In the
+    // editor its own keymap has taken them already (default prevented).
+    document.addEventListener("keydown", (e) => {
+      if (e.defaultPrevented || !(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      const button = e.key === "Enter" ? submitButton : e.key === "'" ? runButton : null;
+      if (!button) return;
+      e.preventDefault();
+      button.click();
+    });
+
+    // Each new state of the panel (a new submission, or queued → running →
+    // done) is announced once in #result-status, a live region no swap
+    // replaces; its error line, if any, is marked in the editor's gutter.
+    const status = document.getElementById("result-status");
+    let shown = null;
+    function announce(text) {
+      // emptied first, so the same words for a new result are read again
+      status.textContent = "";
+      setTimeout(() => (status.textContent = text), 50);
+    }
+    function resultArrived() {
+      const result = document.getElementById("result");
+      if (!result || !result.dataset.announce) return;
+      const key = result.dataset.submission + " " + result.dataset.status;
+      if (key === shown) return;
+      shown = key;
+      const notice = document.getElementById("result-notice");
+      announce(result.dataset.announce + (notice && notice.textContent ? ". " + notice.textContent : ""));
+      editor.clearError();
+      const line = parseInt(result.dataset.errorLine, 10);
+      if (line) {
+        const pre = result.querySelector(".error-box pre");
+        const last = pre ? pre.textContent.trim().split("\n").pop() : ""; // e.g. "SyntaxError: ..."
+        editor.markError(line, "Error on line " + line + (last ? ": " + last : ""));
+      }
+    }
 
     // Run and Submit save the code too (on the server), so the draft is current.
     document.body.addEventListener("htmx:beforeRequest", (e) => {
@@ -140,12 +182,14 @@
       if (retryPoll(e)) return;
       document.getElementById("result").innerHTML =
         '<p class="refused-message">The server could not be reached. Your code is still here; try again.</p>';
+      announce("The server could not be reached. Your code is still here; try again.");
       notSavedAfterAll();
     });
     document.body.addEventListener("htmx:responseError", (e) => {
       if (retryPoll(e)) return;
       document.getElementById("result").innerHTML =
         '<p class="refused-message">The server failed (' + e.detail.xhr.status + '). Your code is still here; try again.</p>';
+      announce("The server failed (" + e.detail.xhr.status + "). Your code is still here; try again.");
       notSavedAfterAll();
     });
     window.addEventListener("beforeunload", (e) => {

@@ -2,6 +2,7 @@
 //
 // The bundle is an IIFE exposing `window.GraderEditor` with:
 //   createEditor(textarea, {onChange, onRun, onSubmit, readOnly}) -> editor
+//     (getValue, setValue, focus, markError(line, message), clearError, errorLine)
 //   mountAll(root = document) -> [editor, ...]
 //   pageIsDark() -> boolean
 // The page calls GraderEditor.mountAll() itself (e.g. on DOMContentLoaded);
@@ -12,12 +13,58 @@
 // editor's colours (a Compartment) at once.
 
 import { basicSetup } from "codemirror";
-import { EditorView, keymap } from "@codemirror/view";
-import { Compartment, EditorState, Prec } from "@codemirror/state";
+import { Decoration, EditorView, GutterMarker, gutter, keymap } from "@codemirror/view";
+import { Compartment, EditorState, Prec, RangeSet, StateEffect, StateField } from "@codemirror/state";
 import { indentWithTab } from "@codemirror/commands";
-import { indentUnit } from "@codemirror/language";
+import { HighlightStyle, defaultHighlightStyle, indentUnit, syntaxHighlighting } from "@codemirror/language";
 import { python } from "@codemirror/lang-python";
-import { oneDark } from "@codemirror/theme-one-dark";
+import { oneDarkHighlightStyle, oneDarkTheme } from "@codemirror/theme-one-dark";
+
+// --- contrast -------------------------------------------------------------
+// The stock highlight colours fall short of 4.5:1 here and there (One Dark's
+// names and comments, the light style's escapes and invalid tokens), so each
+// is moved towards black (light) or white (dark) until it reaches 4.5:1 on
+// every background a line may have: plain, the active line, an error line.
+
+function rgb(hex) {
+  let h = hex.replace("#", "");
+  if (h.length === 3) h = [...h].map((c) => c + c).join("");
+  return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
+}
+
+function luminance([r, g, b]) {
+  const channel = (c) => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+}
+
+function contrast(a, b) {
+  const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (high + 0.05) / (low + 0.05);
+}
+
+function legible(colour, backgrounds, towards) {
+  let c = rgb(colour);
+  const target = towards === "white" ? [255, 255, 255] : [0, 0, 0];
+  for (let i = 0; i < 20 && Math.min(...backgrounds.map((bg) => contrast(c, rgb(bg)))) < 4.6; i++) {
+    c = c.map((v, k) => Math.round(v + (target[k] - v) * 0.1));
+  }
+  return "#" + c.map((v) => v.toString(16).padStart(2, "0")).join("");
+}
+
+function legibleStyle(style, backgrounds, towards) {
+  return HighlightStyle.define(
+    style.specs.map((spec) => (spec.color ? { ...spec, color: legible(spec.color, backgrounds, towards) } : spec)),
+  );
+}
+
+// editor, active line and error line (--bad-bg in static/css/site.css) backgrounds
+const LIGHT_BACKGROUNDS = ["#ffffff", "#f3f6f8", "#fff6f6"];
+const DARK_BACKGROUNDS = ["#282c34", "#2b313d", "#3a1d20"];
+const lightHighlight = syntaxHighlighting(legibleStyle(defaultHighlightStyle, LIGHT_BACKGROUNDS, "black"));
+const darkHighlight = syntaxHighlighting(legibleStyle(oneDarkHighlightStyle, DARK_BACKGROUNDS, "white"));
 
 const lightTheme = EditorView.theme(
   {
@@ -42,7 +89,7 @@ const lightTheme = EditorView.theme(
     ".cm-content": { padding: "6px 0", caretColor: "#0969da" },
     ".cm-gutters": {
       backgroundColor: "#f6f8fa",
-      color: "#8c959f",
+      color: "#5c6570", // 5.56:1 on the gutter
       borderRight: "1px solid #d0d7de",
       borderTopLeftRadius: "6px",
       borderBottomLeftRadius: "6px",
@@ -87,6 +134,7 @@ const darkTweaks = EditorView.theme(
     },
     ".cm-content": { padding: "6px 0" },
     ".cm-gutters": {
+      color: "#9aa3b2", // 5.50:1 on the gutter (One Dark's own is 3.86)
       borderRight: "1px solid #3b4048",
       borderTopLeftRadius: "6px",
       borderBottomLeftRadius: "6px",
@@ -94,7 +142,8 @@ const darkTweaks = EditorView.theme(
   },
   { dark: true },
 );
-const darkTheme = [oneDark, darkTweaks];
+// first: of themes with equal selectors, the earlier one wins
+const darkTheme = [darkTweaks, oneDarkTheme, darkHighlight];
 
 const DARK_QUERY = "(prefers-color-scheme: dark)";
 
@@ -107,7 +156,7 @@ export function pageIsDark() {
 }
 
 function colours(dark) {
-  return dark ? darkTheme : lightTheme;
+  return dark ? darkTheme : [lightTheme, lightHighlight];
 }
 
 // The editors on the page, each with its colours' compartment. One observer
@@ -146,9 +195,89 @@ function watchTheme() {
 const readOnlyTheme = EditorView.theme({
   ".cm-content": { caretColor: "transparent" },
   ".cm-activeLine": { backgroundColor: "transparent" },
-  ".cm-activeLineGutter": { backgroundColor: "transparent", color: "#8c959f" },
+  ".cm-activeLineGutter": { backgroundColor: "transparent", color: "inherit" },
   ".cm-scroller": { minHeight: "0" },
 });
+
+// --- an error's line -------------------------------------------------------
+// A result with an error line marks it: a "!" in a gutter of its own and the
+// line tinted (colours in static/css/site.css). Any edit clears it.
+
+const setError = StateEffect.define();
+
+class ErrorMarker extends GutterMarker {
+  constructor(message) {
+    super();
+    this.message = message;
+  }
+  eq(other) {
+    return other.message === this.message;
+  }
+  toDOM() {
+    const el = document.createElement("span");
+    el.className = "cm-error-marker";
+    el.textContent = "!";
+    el.title = this.message;
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", this.message);
+    return el;
+  }
+}
+
+const errorField = StateField.define({
+  create: () => null, // {line, from, message}
+  update(value, tr) {
+    for (const effect of tr.effects) if (effect.is(setError)) return effect.value;
+    return tr.docChanged ? null : value;
+  },
+});
+
+const errorMarks = [
+  errorField,
+  gutter({
+    class: "cm-error-gutter",
+    markers: (view) => {
+      const error = view.state.field(errorField);
+      return error ? RangeSet.of([new ErrorMarker(error.message).range(error.from)]) : RangeSet.empty;
+    },
+  }),
+  EditorView.decorations.compute([errorField], (state) => {
+    const error = state.field(errorField);
+    if (!error) return Decoration.none;
+    const line = Decoration.line({ class: "cm-error-line", attributes: { title: error.message } });
+    return Decoration.set([line.range(error.from)]);
+  }),
+];
+
+// --- Tab ----------------------------------------------------------------------
+// CodeMirror's tab-focus mode: while on, Tab and Shift-Tab move focus as
+// everywhere else. It is on whenever the editor is reached by the keyboard,
+// so tabbing through the page never indents (nor changes) the code, and off
+// once the user types or clicks in it; from then on Tab indents, and Escape
+// then Tab leaves (CodeMirror's own escape hatch). Ctrl-M toggles it.
+function tabFocus() {
+  let pointer = false;
+  return [
+    EditorView.domEventHandlers({
+      mousedown(event, view) {
+        pointer = true;
+        view.setTabFocusMode(false);
+        return false;
+      },
+      focus(event, view) {
+        if (!pointer) view.setTabFocusMode(true);
+        pointer = false;
+        return false;
+      },
+    }),
+    EditorView.updateListener.of((update) => {
+      const typed = update.transactions.some(
+        (tr) => (tr.isUserEvent("input") && !tr.isUserEvent("input.replace")) || tr.isUserEvent("delete"),
+      );
+      if (typed) update.view.setTabFocusMode(false);
+    }),
+  ];
+}
 
 function callbackKey(key, fn) {
   return {
@@ -159,6 +288,19 @@ function callbackKey(key, fn) {
       return true;
     },
   };
+}
+
+// The editable element takes the textarea's name (its aria-label or <label>)
+// and description; tabindex makes it count as the scroller's focusable content.
+function contentAttributes(textarea) {
+  const label = textarea.labels && textarea.labels[0];
+  const attributes = {
+    "aria-label": textarea.getAttribute("aria-label") || (label && label.textContent.trim()) || "Code editor",
+    tabindex: "0",
+  };
+  const described = textarea.getAttribute("aria-describedby");
+  if (described) attributes["aria-describedby"] = described;
+  return attributes;
 }
 
 /**
@@ -172,7 +314,8 @@ function callbackKey(key, fn) {
  *   onSubmit()      Ctrl-Enter / Cmd-Enter
  *   readOnly        boolean
  *
- * Returns {getValue(), setValue(text), focus(), view, textarea}.
+ * Returns {getValue(), setValue(text), focus(), markError(line, message),
+ * clearError(), errorLine(), view, textarea}.
  */
 export function createEditor(textarea, options = {}) {
   const { onChange, onRun, onSubmit, readOnly = false } = options;
@@ -190,15 +333,15 @@ export function createEditor(textarea, options = {}) {
   const dark = pageIsDark();
   const extensions = [
     Prec.highest(keymap.of(ownKeys)),
+    errorMarks, // before basicSetup: its gutter comes first, left of the line numbers
     basicSetup,
     keymap.of([indentWithTab]),
+    tabFocus(),
     python(),
     indentUnit.of("    "),
     EditorState.tabSize.of(4),
     theme.of(colours(dark)),
-    EditorView.contentAttributes.of({
-      "aria-label": textarea.getAttribute("aria-label") || "Code editor",
-    }),
+    EditorView.contentAttributes.of(contentAttributes(textarea)),
     EditorView.updateListener.of((update) => {
       if (!update.docChanged) return;
       const text = update.state.doc.toString();
@@ -249,6 +392,18 @@ export function createEditor(textarea, options = {}) {
     },
     focus() {
       view.focus();
+    },
+    // Mark line `line` (from 1) as the error's, with `message` as its label.
+    markError(line, message) {
+      const n = Math.min(Math.max(1, line), view.state.doc.lines);
+      view.dispatch({ effects: setError.of({ line: n, from: view.state.doc.line(n).from, message }) });
+    },
+    clearError() {
+      if (view.state.field(errorField)) view.dispatch({ effects: setError.of(null) });
+    },
+    errorLine() {
+      const error = view.state.field(errorField);
+      return error ? error.line : null;
     },
   };
   textarea.graderEditor = editor;
