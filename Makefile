@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast bench lint format install browser
+.PHONY: run test test-fast bench soak lint format install browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,8 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Not in CI (tests/test_soak.py runs two minutes of it): 30 minutes of mixed
+# traffic, worker and Redis restarts, then lost/stuck/wrong counts and memory.
+soak: install
+	$(PY) -m tests.support.soak --minutes $(or $(MINUTES),30)

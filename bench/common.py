@@ -1,20 +1,21 @@
 """What the benches share: where things are, the seed challenges, timing and
 the figures drawn from it, reading CPU time from /proc, waiting for a server.
 
-A free port is tests/support/ports.py's ``free_port``: the test fixtures
-need it too, and tests never import bench modules.
+A free port is tests/support/ports.py's ``free_port``, and starting and
+waiting for servers is tests/support/stack.py's: the tests need them too,
+and tests never import bench modules.
 """
 
 from __future__ import annotations
 
-import http.client
 import os
 import statistics
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.stack import answers, wait_until_answers  # noqa: F401  (the benches' own names)
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "challenges" / "library"
@@ -81,29 +82,3 @@ def all_proc_stats() -> dict[int, ProcStat]:
             except OSError:
                 continue
     return out
-
-
-# --- servers ---
-
-
-def answers(address: tuple[str, int], path: str = "/accounts/login/") -> bool:
-    """Whether the web server at *address* serves *path* (200)."""
-    conn = http.client.HTTPConnection(*address, timeout=5)
-    try:
-        conn.request("GET", path)
-        return conn.getresponse().status == 200
-    except (OSError, http.client.HTTPException):
-        return False
-    finally:
-        conn.close()
-
-
-def wait_until_answers(address: tuple[str, int], proc: subprocess.Popen, log: Path | None = None,
-                       seconds: float = 60) -> None:  # fmt: skip
-    """Until the web server *proc* at *address* answers, or RuntimeError with its log's end."""
-    deadline = time.monotonic() + seconds
-    while not answers(address):
-        if time.monotonic() > deadline or proc.poll() is not None:
-            tail = log.read_text()[-2000:] if log is not None else ""
-            raise RuntimeError(f"the web server at {address[0]}:{address[1]} did not answer\n{tail}")
-        time.sleep(0.1)  # polling with a deadline

@@ -30,19 +30,17 @@ import argparse
 import itertools
 import json
 import os
-import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import LIBRARY, ROOT, SEEDS, all_proc_stats, p95, wait_until_answers
-from tests.support.driver import drive, session_key_for
-from tests.support.ports import free_port
+from bench.common import LIBRARY, ROOT, SEEDS, all_proc_stats, p95
+from tests.support.driver import drive
+from tests.support.stack import Stack
 
 TARGETS = {"gradings": 30.0, "ratio": 5.0, "page": 200.0}
 
@@ -125,133 +123,20 @@ def _bench_worker(kind: str, celery_args: list[str]) -> None:
     app.worker_main(["worker", *celery_args])
 
 
-# --- the stack: PostgreSQL, Redis, gunicorn, workers ---
+# --- the stack: tests/support/stack.py, with the bench's own workers ---
 
 
-class Stack:
-    def __init__(self, args, tmp: Path) -> None:
-        self.args, self.tmp = args, tmp
-        self.procs: list[subprocess.Popen] = []
-        self.queue = f"bench-{os.getpid()}"
-        port = free_port()
-        self.address = ("127.0.0.1", port)
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": args.database_url,
-            "CELERY_BROKER_URL": args.redis_url,
-            "CACHE_URL": args.cache_url,  # as in production (docker-compose.yml): Redis, shared by the web processes
-            "CELERY_QUEUE": self.queue,
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SECURE_COOKIES": "false",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_HSTS_SECONDS": "0",
-            "DJANGO_STATIC_ROOT": str(tmp / "static"),
-            "GRADER_RATE_LIMIT": "1000000",
-            "LOG_LEVEL": "WARNING",
-            "OPENBLAS_NUM_THREADS": "1",
-            "BENCH_TMP": str(tmp),
-        }
-        if args.conn_max_age is not None:
-            self.env["DB_CONN_MAX_AGE"] = str(args.conn_max_age)
+def _stack(args, tmp: Path) -> Stack:
+    env = {"BENCH_TMP": str(tmp)}
+    if args.conn_max_age is not None:
+        env["DB_CONN_MAX_AGE"] = str(args.conn_max_age)
+    return Stack(tmp, database_url=args.database_url, broker_url=args.redis_url, cache_url=args.cache_url, env=env)
 
-    def create(self) -> None:
-        import psycopg
-        import redis
 
-        redis.Redis.from_url(self.args.redis_url, socket_connect_timeout=2).ping()
-        name = self.database_name
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ.update(self.env)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        subprocess.run([sys.executable, "manage.py", "import_challenges"], cwd=ROOT, env=self.env, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
-        call_command("collectstatic", verbosity=0, interactive=False)
-
-    @property
-    def database_name(self) -> str:
-        return urllib.parse.urlparse(self.args.database_url).path.lstrip("/")
-
-    @property
-    def admin_url(self) -> str:
-        return urllib.parse.urlparse(self.args.database_url)._replace(path="/postgres").geturl()
-
-    def learners(self, n: int) -> list[str]:
-        from django.contrib.auth import get_user_model
-
-        User = get_user_model()
-        users = [User(username=f"learner{i:03d}") for i in range(n)]
-        for user in users:
-            user.set_unusable_password()  # sessions are made directly: no password hashing to pay for
-        User.objects.bulk_create(users)
-        return [session_key_for(u) for u in User.objects.filter(username__startswith="learner").order_by("username")]
-
-    def start(self, argv: list[str], log: str) -> subprocess.Popen:
-        proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=open(self.tmp / log, "w"),  # noqa: SIM115
-                                stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
-        self.procs.append(proc)
-        return proc
-
-    def web(self) -> None:
-        a = self.args
-        proc = self.start([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{self.address[0]}:{self.address[1]}",
-                           "--workers", str(a.web_workers), "--threads", str(a.web_threads), "--keep-alive", "60",
-                           "--no-control-socket", "--log-level", "warning"], "web.log")  # fmt: skip
-        wait_until_answers(self.address, proc, self.tmp / "web.log")
-
-    def worker(self, kind: str) -> subprocess.Popen:
-        from grader.models import WorkerHeartbeat
-
-        name = f"{kind}-{os.getpid()}@localhost"
-        celery = ["-Q", self.queue, "-c", str(self.args.concurrency), "-n", name, "--loglevel", "WARNING"]
-        if kind in JUDGES:
-            argv = [sys.executable, "-m", "bench.throughput", "--bench-worker", kind, *celery]
-        else:
-            argv = [sys.executable, "-m", "celery", "-A", "config", "worker", *celery]
-        proc = self.start(argv, f"{name.split('@')[0]}.log")
-        deadline = time.monotonic() + 60
-        while not WorkerHeartbeat.objects.filter(name=name).exists():  # beats once it consumes
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("the worker did not start")
-            time.sleep(0.1)  # polling with a deadline
-        return proc
-
-    def stop(self, proc: subprocess.Popen) -> None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.wait()
-
-    def close(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                self.stop(proc)
-        from django.db import connections
-
-        connections.close_all()
-        import psycopg
-        import redis
-
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')
-        r = redis.Redis.from_url(self.args.redis_url)
-        keys = [k for k in r.scan_iter(f"*{self.queue}*")]
-        if keys:
-            r.delete(*keys)
-        from django.core.cache import cache
-
-        cache.clear()  # the bench's own cache database: its sessions and throttling counts
+def _worker(stack: Stack, kind: str, concurrency: int) -> subprocess.Popen:
+    """The sandboxed worker, or one whose processes grade with ``JUDGES[kind]``."""
+    argv = [sys.executable, "-m", "bench.throughput", "--bench-worker", kind] if kind in JUDGES else None
+    return stack.worker(kind, concurrency, argv)
 
 
 # --- measuring ---
@@ -392,7 +277,7 @@ def main() -> None:
         f"a worker with {args.concurrency} grading processes"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        stack = Stack(args, Path(tmp))
+        stack = _stack(args, Path(tmp))
         try:
             stack.create()
         except Exception as exc:  # noqa: BLE001  (no PostgreSQL or Redis here: say so, measure nothing)
@@ -427,14 +312,14 @@ MODES = {
 
 
 def _measure(stack: Stack, args) -> None:
-    sessions = stack.learners(args.learners)
-    stack.web()
+    sessions = stack.users(args.learners)
+    stack.web(args.web_workers, args.web_threads)
     idle = drive(stack.address, sessions[:1], [[]], seconds=60, page="/challenges/softmax/",
                  page_clients=args.page_clients, page_for=args.page_seconds / 2)  # fmt: skip
     idle_rps = sum(status == 200 for status, _ in idle.pages) / idle.seconds
     phases: list[tuple[str, Burst]] = []
     for mode, size in _phases(args):
-        worker = stack.worker(mode)
+        worker = _worker(stack, mode, args.concurrency)
         drive(stack.address, sessions, _plans(len(sessions), len(sessions)), seconds=300)  # warm up: one each
         burst = _burst(stack, sessions, size, worker)
         if not phases:

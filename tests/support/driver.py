@@ -23,6 +23,14 @@ _POLL_DELAY = re.compile(r'hx-trigger="load delay:(\d+)ms"')
 # --- the learner side: browsers, as asyncio tasks (one thread can drive hundreds) ---
 
 
+class Refused(RuntimeError):
+    """A Submit or Run the server did not accept, with its HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class Learner:
     """A logged-in learner's browser: a session cookie, a CSRF token, one
     keep-alive connection, as a browser keeps one per site."""
@@ -47,15 +55,15 @@ class Learner:
         async with self.http.get(path, headers={"HX-Request": "true"} if htmx else None) as response:
             return response.status, (await response.read()).decode()
 
-    async def submit(self, slug: str, code: str) -> tuple[int, float]:
-        """POST a Submit as the editor does (htmx); the new submission's id, and
-        the seconds its result fragment asks htmx to wait before the first poll."""
-        async with self.http.post(f"/challenges/{slug}/submit/", data={"code": code},
+    async def submit(self, slug: str, code: str, kind: str = "submit") -> tuple[int, float]:
+        """POST a Submit (or a Run) as the editor does (htmx); the new submission's id,
+        and the seconds its result fragment asks htmx to wait before the first poll."""
+        async with self.http.post(f"/challenges/{slug}/{kind}/", data={"code": code},
                                   headers={"HX-Request": "true"}) as response:  # fmt: skip
             status, text = response.status, (await response.read()).decode()
         start = text.find('data-submission="')
         if status != 200 or start < 0:
-            raise RuntimeError(f"Submit to {slug} answered {status}: {text[:300]}")
+            raise Refused(status, f"{kind.title()} to {slug} answered {status}: {text[:300]}")
         return int(text[start + 17 : text.index('"', start + 17)]), _poll_delay(text, POLL_SECONDS)
 
     async def verdict(self, pk: int, deadline: float, first: float, poll: float = POLL_SECONDS) -> str:
