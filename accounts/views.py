@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.forms import SignupForm
 from accounts.models import Preferences, theme_of
 from accounts.throttle import PASSWORD_RESET, SIGNUP, failed_logins_throttled, requests_throttled
+from api.models import AccessToken
+from api.selectors import token_list
 from challenges.selectors import challenge_list_with_progress
 
 login_view = failed_logins_throttled(LoginView.as_view())
@@ -44,6 +46,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             "solved": len(solved),
             "points": sum(c.points for c in solved),
             "attempts": sum(c.attempts for c in challenges),
+            "tokens": token_list(user=request.user),
+            "scopes": AccessToken.Scope.choices,
         },
     )
 

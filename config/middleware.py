@@ -11,7 +11,7 @@ import zoneinfo
 from functools import cache
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
@@ -44,11 +44,10 @@ class RequestBodyLimitMiddleware:
         if length > settings.REQUEST_BODY_MAX_BYTES:
             allowed = self._allowed(request)
             if length > allowed:
-                return HttpResponse(
-                    f"The request is {length} bytes; this page accepts at most {allowed}.",
-                    status=413,
-                    content_type="text/plain",
-                )
+                message = f"The request is {length} bytes; this page accepts at most {allowed}."
+                if request.content_type == "application/json":  # an API client reads the reason as the API's errors
+                    return JsonResponse({"detail": message}, status=413)
+                return HttpResponse(message, status=413, content_type="text/plain")
         return self.get_response(request)
 
     @staticmethod

@@ -31,12 +31,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API: its Swagger UI served from our static files, not a CDN (CSP)
     "accounts",
     "challenges",
     "grader",
     "studio",
     "gradebook",
     "courses",
+    "api",
 ]
 
 MIDDLEWARE = [

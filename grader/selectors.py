@@ -163,3 +163,23 @@ def public_tests(submission: Submission, reveal: bool = False) -> list[dict]:
             )
         rows.append(row)
     return rows
+
+
+def tests_for_viewer(submission: Submission, viewer) -> list[dict]:
+    """*submission*'s per-test rows as *viewer* may read them (the result page
+    and the API alike): hidden tests' messages only for instructors, who may
+    read the tests anyway; its owner, and a course's staff without that role,
+    read them redacted, as the learner does."""
+    return public_tests(submission, reveal=submission.user_id != viewer.pk and is_instructor(viewer))
+
+
+POLL_MS = 150  # a page or client following a grading asks again this soon ...
+POLL_MS_PER_PLACE = 50  # ... and this much later per place in the queue
+POLL_MS_MAX = 2000
+
+
+def poll_ms(position: int | None) -> int:
+    """When to ask again about a grading at *position* in the queue (None: running).
+    Far back in a long queue the verdict is seconds away: asking every 150 ms
+    would only take CPU from the workers that are grading it."""
+    return min(POLL_MS_MAX, POLL_MS + POLL_MS_PER_PLACE * ((position or 1) - 1))

@@ -12,13 +12,19 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import is_instructor
 from challenges.models import Challenge, ChallengeVersion
 from challenges.selectors import challenge_neighbours
 from challenges.views import rewards_context
 from config.middleware import allow_body
 from grader.models import Submission
-from grader.selectors import history_table, public_tests, queue_position, submission_for_user, submission_history
+from grader.selectors import (
+    history_table,
+    poll_ms,
+    queue_position,
+    submission_for_user,
+    submission_history,
+    tests_for_viewer,
+)
 from grader.services import SubmissionRefused, draft_save, submission_create
 
 # A paste far past the code limit still reaches the view and gets the learner's
@@ -97,21 +103,11 @@ def draft(request: HttpRequest, slug: str) -> HttpResponse:
     return JsonResponse({"saved": True, "updated": saved.updated.isoformat()})
 
 
-POLL_MS = 150  # the result fragment asks again this soon while grading
-POLL_MS_PER_PLACE = 50  # ... and this much later per place in the queue
-POLL_MS_MAX = 2000
-
-
 def _result_context(request: HttpRequest, submission: Submission) -> dict:
-    # the hidden tests' messages: for instructors, who may read the tests anyway; a course's
-    # staff without that role read its learners' submissions as the learner does
-    reveal = submission.user_id != request.user.pk and is_instructor(request.user)
-    context = {"submission": submission, "tests": public_tests(submission, reveal=reveal), "poll_ms": POLL_MS}
+    context = {"submission": submission, "tests": tests_for_viewer(submission, request.user), "poll_ms": poll_ms(None)}
     if submission.status == Submission.Status.QUEUED:
         context["position"] = position = queue_position(submission)
-        # Far back in a long queue the verdict is seconds away: asking every
-        # 150 ms would only take CPU from the workers that are grading it.
-        context["poll_ms"] = min(POLL_MS_MAX, POLL_MS + POLL_MS_PER_PLACE * (position - 1))
+        context["poll_ms"] = poll_ms(position)
     return context
 
 

@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.roles import grant_instructor
+from api.models import AccessToken
+from api.services import token_create
 from courses.models import (
     Assignment,
     AssignmentChallenge,
@@ -81,9 +83,30 @@ EXPECTED = {
     "studio/<slug:slug>/preview/submit/": (LOGIN, 403, 403, 405, 405),
     "studio/upload/": (LOGIN, 403, 403, 200, 200),
     "studio/<slug:slug>/export.zip": (LOGIN, 403, 403, 200, 200),
+    "accounts/tokens/new/": (LOGIN, 405, 405, 405, 405),
+    "accounts/tokens/<int:pk>/revoke/": (LOGIN, 405, 405, 405, 405),
+    # the API takes no session: a signed-in browser is as anonymous there (its token walk is below)
+    **{
+        route: (401,) * 5
+        for route in (
+            "api/v1/me",
+            "api/v1/challenges",
+            "api/v1/tracks",
+            "api/v1/challenges/<slug>",
+            "api/v1/submissions",
+            "api/v1/submissions/<int:pk>",
+            "api/v1/courses",
+            "api/v1/courses/<int:course_id>/gradebook",
+        )
+    },  # fmt: skip
+    "api/v1/challenges/<slug>/runs": (405,) * 5,
+    "api/v1/challenges/<slug>/submits": (405,) * 5,
+    "api/v1/openapi.json": (200,) * 5,
+    "api/v1/docs": (200,) * 5,
+    "api/v1/": (404,) * 5,  # django-ninja's root: nothing there
 }
 # routes whose <pk> is not a submission's: the object the fixture made for them
-PK_OF = {"studio/validations/": "validation", "studio/regrades/": "regrade"}
+PK_OF = {"studio/validations/": "validation", "studio/regrades/": "regrade", "accounts/tokens/": "token"}
 
 
 def routes(resolver=None, prefix=""):
@@ -133,6 +156,8 @@ def visitors(client, django_user_model, alice, bob, softmax):
     values["user_id"] = str(alice.pk)  # the gradebook's learner pages
     values["validation"] = str(ValidationRun.objects.create(version=softmax.current_version).pk)
     values["regrade"] = str(Regrade.objects.create(challenge=softmax, version=softmax.current_version).pk)
+    values["token"] = str(token_create(user=alice, name="walk", scopes=["read"])[0].pk)
+    values["course_id"] = str(course_create(user=teacher, title="Walked", now=timezone.now()).pk)
     return values, {"anonymous": None, "owner": alice, "other": bob, "instructor": teacher, "admin": admin}
 
 
@@ -145,6 +170,51 @@ def test_each_url_answers_each_visitor_as_expected(client, visitors, route):
         if user is not None:
             client.force_login(user)
         _check(client.get(path), expected, who, path)
+
+
+# API routes -> expected GET status with a token holding every scope, for
+# (no token, the learner who owns the submission and is the course's learner,
+# another learner, the course's instructor, admin).
+API_EXPECTED = {
+    **{
+        route: (401, 200, 200, 200, 200)
+        for route in (
+            "api/v1/me",
+            "api/v1/challenges",
+            "api/v1/tracks",
+            "api/v1/challenges/<slug>",
+            "api/v1/submissions",
+            "api/v1/courses",
+        )
+    },  # fmt: skip
+    "api/v1/submissions/<int:pk>": (401, 200, 404, 200, 200),
+    "api/v1/courses/<int:course_id>/gradebook": (401, 403, 404, 200, 200),
+    "api/v1/challenges/<slug>/runs": (405,) * 5,
+    "api/v1/challenges/<slug>/submits": (405,) * 5,
+    "api/v1/openapi.json": (200,) * 5,
+    "api/v1/docs": (200,) * 5,
+    "api/v1/": (404,) * 5,
+}
+
+
+def test_every_api_url_has_a_token_access_rule():
+    assert set(API_EXPECTED) == {route for route in routes() if route.startswith("api/")}
+
+
+@pytest.mark.parametrize("route", sorted(API_EXPECTED))
+def test_each_api_url_answers_each_token_holder_as_expected(client, visitors, route):
+    from courses.models import Course
+
+    values, users = visitors
+    course = Course.objects.get(pk=values["course_id"])
+    Membership.objects.create(course=course, user=users["owner"], joined=timezone.now())
+    path = _path(route, values)
+    for (who, user), expected in zip(users.items(), API_EXPECTED[route], strict=True):
+        headers = {}
+        if user is not None:
+            _, secret = token_create(user=user, name="walk", scopes=AccessToken.Scope.values)
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+        _check(client.get(path, **headers), expected, who, path)
 
 
 # Course routes -> expected GET status for (anonymous, an instructor of this

@@ -427,7 +427,7 @@ def test_dockerfile_copies_files_that_exist_and_the_context_keeps_them():
             assert (ROOT / source).exists() or list(ROOT.glob(source)), f"COPY {source}: no such file"
             assert source == "." or not dockerignored(source, patterns), f"COPY {source}: left out by .dockerignore"
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    app_dirs = ("config", "accounts", "challenges", "grader", "studio", "gradebook", "templates", "static")
+    app_dirs = ("config", "accounts", "challenges", "grader", "studio", "gradebook", "api", "templates", "static")
     needed = [path for path in tracked.split() if path.split("/")[0] in app_dirs and "tests" not in path.split("/")]
     assert not [path for path in [*needed, "manage.py", "requirements.txt"] if dockerignored(path, patterns)]
     shipped_nothing_of = ("bench/throughput.py", "tests/test_deployment.py", "grader/tests/engine/test_attacks.py")
