@@ -16,6 +16,18 @@ from conftest import require
 
 pytestmark = pytest.mark.slow  # starts the whole stack
 
+# The seeds and a few more, large inputs among them: every reference and mutant
+# of the whole library is the warm-up of make soak, minutes long.
+PACKS = [
+    "softmax",
+    "cross-entropy",
+    "softmax-gradient-step",
+    "batch-norm",
+    "cosine-similarity",
+    "dropout",
+    "k-means-step",
+]
+
 
 def _postgres_answers() -> bool:
     import psycopg
@@ -33,7 +45,7 @@ def test_two_minutes_of_traffic_lose_nothing_and_leak_nothing(tmp_path):
     figures = tmp_path / "soak.json"
     result = subprocess.run(
         [sys.executable, "-m", "tests.support.soak", "--minutes", "2", "--restart-every", "30",
-         "--learners", "4", "--json", str(figures),
+         "--learners", "4", "--json", str(figures), *(f"--pack={slug}" for slug in PACKS),
          "--database-url", f"postgres://postgres@127.0.0.1:5432/grader_soak_{os.getpid()}"],
         cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=900,
     )  # fmt: skip

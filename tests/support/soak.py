@@ -452,6 +452,7 @@ def main() -> None:
         help="a PostgreSQL database to create, use and drop",
     )
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: still stop the servers and drop the database
     with tempfile.TemporaryDirectory() as tmp:
         soak = Soak(Path(tmp), database_url=args.database_url, seconds=args.minutes * 60,
                     restart_every=args.restart_every, learners=args.learners, readers=args.readers,
