@@ -12,6 +12,7 @@ urlpatterns = [
     path("studio/", include("studio.urls")),
     path("gradebook/", include("gradebook.urls")),
     path("courses/", include("courses.urls")),
+    path("lti/", include("lti.urls")),
     path("", include("grader.urls")),
     path("", include("challenges.urls")),
 ]
