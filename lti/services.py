@@ -13,7 +13,6 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 
 import requests
 from django.conf import settings
@@ -358,9 +357,8 @@ def score_changed(sender, *, submission: Submission, **kwargs) -> None:
 
     with transaction.atomic():
         if LtiUser.objects.filter(user_id=submission.user_id).exists():
-            transaction.on_commit(
-                partial(refresh_scores.delay, submission.user_id, submission.challenge_id), robust=True
-            )
+            user_id, challenge_id = submission.user_id, submission.challenge_id
+            transaction.on_commit(lambda: refresh_scores.delay(user_id, challenge_id), robust=True)
 
 
 def scores_request(*, user_id: int, challenge_id: int, now: datetime) -> list[int]:
@@ -373,7 +371,7 @@ def scores_request(*, user_id: int, challenge_id: int, now: datetime) -> list[in
         sync, created = ScoreSync.objects.get_or_create(link=link, user_id=user_id, defaults={"requested": now})
         if not created:
             ScoreSync.objects.filter(pk=sync.pk).update(status=ScoreSync.Status.PENDING, attempts=0, requested=now)
-        transaction.on_commit(partial(push_score.delay, sync.pk), robust=True)
+        transaction.on_commit(lambda pk=sync.pk: push_score.delay(pk), robust=True)
         ids.append(sync.pk)
     return ids
 
@@ -462,7 +460,7 @@ def score_resend(*, sync: ScoreSync, now: datetime) -> None:
     from lti.tasks import push_score
 
     ScoreSync.objects.filter(pk=sync.pk).update(status=ScoreSync.Status.PENDING, attempts=0, requested=now)
-    transaction.on_commit(partial(push_score.delay, sync.pk), robust=True)
+    transaction.on_commit(lambda: push_score.delay(sync.pk), robust=True)
 
 
 def score_sweep() -> dict[str, int]:
@@ -477,7 +475,7 @@ def score_sweep() -> dict[str, int]:
     resent = 0
     for pk in stale.values_list("pk", flat=True)[:500]:
         if stale.filter(pk=pk).update(requested=now):  # another sweeper may have taken it
-            transaction.on_commit(partial(push_score.delay, pk), robust=True)
+            transaction.on_commit(lambda pk=pk: push_score.delay(pk), robust=True)
             resent += 1
     if resent:
         log.warning("lti: sweeper resent %d pending scores", resent)

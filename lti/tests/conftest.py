@@ -73,3 +73,19 @@ def make_assignment(course, challenges, title="Week 1"):
     fields = {"title": title, "opens": now - timedelta(days=1), "due": now + timedelta(days=7), "closes": None,
               "late_penalty_per_day": 0, "late_floor": 0}  # fmt: skip
     return assignment_save(course=course, fields=fields, challenges=challenges)
+
+
+@pytest.fixture
+def eager(monkeypatch):
+    """Celery tasks run in this process as they are sent, retries too, at once (no
+    countdown is waited). A task's error is not raised here (a retry could not
+    chain): tests assert what the task left behind."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
+@pytest.fixture
+def tool_keys_known(client, lms, db):
+    """The test platform knows our public keys (an LMS fetches them from the JWKS URL)."""
+    lms.tool_jwks = client.get("/lti/jwks/").json()
