@@ -34,7 +34,9 @@ def scores_received(lms: TestPlatform, sub: str, seconds: float = 30) -> list[di
     deadline = time.monotonic() + seconds
     while not lms.scores_for(sub):
         if time.monotonic() > deadline:
-            pytest.fail(f"the LMS received no score for {sub} in {seconds} s; syncs: {list(ScoreSync.objects.values())}")
+            pytest.fail(
+                f"the LMS received no score for {sub} in {seconds} s; syncs: {list(ScoreSync.objects.values())}"
+            )
         time.sleep(0.05)  # polling what the platform recorded, with a deadline
     return lms.scores_for(sub)
 
