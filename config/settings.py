@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "gradebook",
     "courses",
     "api",
+    "lti",
 ]
 
 MIDDLEWARE = [
@@ -251,3 +252,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
 REQUEST_BODY_MAX_BYTES = envint("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
 # Uploads up to this size stay in memory; none may be larger than the body limits above.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# LTI 1.3 (lti/): requests to an LMS (keys, tokens, grades, rosters) give up after this many seconds
+LTI_HTTP_TIMEOUT = envint("LTI_HTTP_TIMEOUT", 10)
+LTI_JWKS_CACHE_SECONDS = envint("LTI_JWKS_CACHE_SECONDS", 300)  # a platform's public keys are kept this long
+LTI_CLOCK_SKEW_SECONDS = envint("LTI_CLOCK_SKEW_SECONDS", 60)  # leeway on a launch token's times, for the LMS's clock
+# A score the LMS did not take is tried again this many times, 5 s doubling to 10 min apart (about 20 min in
+# all), then marked failed; one still pending this long after its last try is sent again by the sweeper.
+LTI_SCORE_MAX_RETRIES = envint("LTI_SCORE_MAX_RETRIES", 8)
+LTI_SCORE_RESEND_SECONDS = envint("LTI_SCORE_RESEND_SECONDS", 3600)
+# Origins that may frame the launch and deep-linking pages (space-separated, e.g. https://canvas.example.edu);
+# empty: none, and LMS links open in a new window. Every other page stays unframeable.
+LTI_FRAME_ANCESTORS = os.environ.get("LTI_FRAME_ANCESTORS", "").split()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("gradebook/", include("gradebook.urls")),
     path("courses/", include("courses.urls")),
     path("", include("api.urls")),
+    path("lti/", include("lti.urls")),
     path("", include("grader.urls")),
     path("", include("challenges.urls")),
 ]

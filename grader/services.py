@@ -65,6 +65,11 @@ def _draft_upsert(*, user, challenge: Challenge, code: str) -> Draft:
 # (courses) connect here, so the grader imports none of them.
 submit_requested = Signal()
 
+# Sent once a Submit's result is stored (a grading or a regrade), with the
+# submission. Apps that report scores elsewhere (lti, to an LMS) connect here;
+# sent robustly: a receiver's failure is logged and never undoes the result.
+submission_graded = Signal()
+
 
 def submission_create(*, user, challenge: Challenge, code: str, kind: str, preview: bool = False) -> Submission:
     """Store a grading request and enqueue it once the row is committed.
@@ -323,7 +328,15 @@ def submission_store_result(
     if stored:
         for name, value in fields.items():
             setattr(submission, name, value)
+        if submission.kind == Submission.Kind.SUBMIT and not submission.preview:
+            _announce_graded(submission)
     return stored == 1
+
+
+def _announce_graded(submission: Submission) -> None:
+    for receiver, answer in submission_graded.send_robust(sender=Submission, submission=submission):
+        if isinstance(answer, Exception):
+            log.error("submission %s: %r failed on its result: %r", submission.pk, receiver, answer)
 
 
 def worker_heartbeat(*, name: str) -> None:

@@ -28,6 +28,7 @@ from courses.models import (
 from courses.services import assignment_save, course_create, extension_grant
 from gradebook.tests.conftest import make_submission
 from grader.services import submission_create
+from lti.models import LtiContext, LtiUser, Platform, ResourceLink, ScoreSync
 from studio.models import Regrade, ValidationRun
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,12 @@ EXPECTED = {
     "api/v1/openapi.json": (200,) * 5,
     "api/v1/docs": (200,) * 5,
     "api/v1/": (404,) * 5,  # django-ninja's root: nothing there
+    # LTI: the LMS's way in. Login initiation without an LMS's parameters is refused (400, a clear page);
+    # launches and deep-linking picks are POSTs (signed by the LMS, or by us); the JWKS is public.
+    "lti/login/": (400, 400, 400, 400, 400),
+    "lti/launch/": (405, 405, 405, 405, 405),
+    "lti/jwks/": (200, 200, 200, 200, 200),
+    "lti/deep-link/": (405, 405, 405, 405, 405),
 }
 # routes whose <pk> is not a submission's: the object the fixture made for them
 PK_OF = {"studio/validations/": "validation", "studio/regrades/": "regrade", "accounts/tokens/": "token"}
@@ -228,6 +235,7 @@ EDIT = (LOGIN, 200, 404, 403, 403, 404, 200)  # instructors only
 POST_ONLY = (LOGIN, 405, 405, 405, 405, 405, 405)
 C, A = "courses/<int:course_id>/", "courses/<int:course_id>/assignments/<int:assignment_id>/"
 S = A + "challenges/<slug:slug>/similarity/"  # an assignment challenge's similarity checks
+L = "lti/courses/<int:course_id>/"  # the course's LMS page
 COURSE_EXPECTED = {
     "courses/": ANY,
     "courses/new/": (LOGIN, 200, 200, 403, 403, 403, 200),  # the site's instructors create courses
@@ -256,6 +264,9 @@ COURSE_EXPECTED = {
     S + "start/": POST_ONLY,  # instructors start a check (test_similarity.py)
     S + "<int:run_id>/": EDIT,
     S + "<int:run_id>/pairs/<int:pair_id>/": EDIT,
+    L: STAFF,  # the course's LMS links and the scores sent
+    L + "roster/": POST_ONLY,  # instructors sync the roster (lti/tests/test_roster.py)
+    L + "scores/<int:sync_id>/resend/": POST_ONLY,  # instructors send a failed score again (lti/tests/test_scores.py)
 }
 # staff pages that take no POST at all (405 to everyone signed in, before any access check)
 READ_ONLY = (C + "members/", C + "gradebook/", C + "gradebook.csv", A + "analytics/", S, S + "<int:run_id>/",
@@ -275,6 +286,8 @@ COURSE_POST_REFUSED = {
         and route not in (C + "leave/", *READ_ONLY)
         and COURSE_EXPECTED[route] in (EDIT, STAFF, POST_ONLY)
     },
+    L + "roster/": REFUSED,
+    L + "scores/<int:sync_id>/resend/": REFUSED,
 }
 
 
@@ -298,9 +311,14 @@ def course_visitors(django_user_model, teacher, alice, bob, softmax):
     first, last = (make_submission(alice, softmax, at=now) for _ in range(2))
     pair = SimilarityPair.objects.create(run=run, submission_a=first, submission_b=last, similarity=1, similarity_a=1,
                                          similarity_b=1, regions_a=[[0, 3]], regions_b=[[0, 3]])  # fmt: skip
+    platform = Platform.objects.create(name="LMS", issuer="https://lms.example", client_id="c", jwks_url="https://lms.example/jwks",
+                                       auth_login_url="https://lms.example/auth", auth_token_url="https://lms.example/token")  # fmt: skip
+    context = LtiContext.objects.create(platform=platform, context_id="ctx", course=course)
+    link = ResourceLink.objects.create(context=context, resource_link_id="rl", challenge=softmax)
+    sync = ScoreSync.objects.create(link=link, user=alice, status=ScoreSync.Status.FAILED, error="down")
     values = {"course_id": course.pk, "assignment_id": assignment.pk, "membership_id": learner.pk,
               "extension_id": extension.pk, "code": course.join_code, "slug": softmax.slug, "run_id": run.pk,
-              "pair_id": pair.pk}  # fmt: skip
+              "pair_id": pair.pk, "sync_id": sync.pk}  # fmt: skip
     users = {"anonymous": None, "instructor": teacher, "other instructor": other_teacher, "ta": tara,
              "learner": alice, "other learner": bob, "admin": admin}  # fmt: skip
     return {k: str(v) for k, v in values.items()}, users
@@ -324,7 +342,18 @@ def test_each_course_url_answers_each_role_as_expected(client, course_visitors, 
 def _courses_state() -> list:
     return [
         [model_to_dict(row) for row in model.objects.order_by("pk")]
-        for model in (Course, Membership, Assignment, AssignmentChallenge, Extension, SimilarityRun, SimilarityPair)
+        for model in (
+            Course,
+            Membership,
+            Assignment,
+            AssignmentChallenge,
+            Extension,
+            SimilarityRun,
+            SimilarityPair,
+            LtiContext,
+            LtiUser,
+            ScoreSync,
+        )  # fmt: skip
     ]
 
 

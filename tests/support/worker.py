@@ -21,6 +21,7 @@ from django.db import connection
 
 import courses.tasks  # noqa: F401
 import grader.tasks  # noqa: F401
+import lti.tasks  # noqa: F401
 import studio.tasks  # noqa: F401  (every task defined before app.close() below takes the app off Celery's list of apps)
 from config.celery import app as celery_app
 from conftest import require
