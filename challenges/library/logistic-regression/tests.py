@@ -87,11 +87,18 @@ def test_confident_mistakes_give_a_large_finite_loss(learner):
 
 
 @sample
-def test_training_lowers_the_loss(learner, rng):
+def test_training_lowers_the_loss(learner, reference, rng):
     _, _, X, y = _problem(rng, 200, 4)
     w, b = _fit(learner, X, y, 0.5, 200)
     loss, _, _ = _loss_and_grad(learner, w, b, X, y)
-    assert loss < 0.6, f"after 200 steps the loss should be well below log 2 = 0.693, got {loss:.4f}"
+    # How low 200 steps can go depends on the drawn data: ask for half of what the reference gains from log 2.
+    w_ref, b_ref = reference.logistic_fit(X, y, 0.5, 200)
+    best, _, _ = reference.logistic_loss_and_grad(w_ref, b_ref, X, y)
+    bound = np.log(2) - 0.5 * (np.log(2) - best)
+    assert loss < bound, (
+        f"after 200 steps the loss should be at most {bound:.4f} (the reference reaches {best:.4f} from "
+        f"log 2 = 0.693), got {loss:.4f}"
+    )
 
 
 @hidden(weight=2)
