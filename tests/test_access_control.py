@@ -33,6 +33,11 @@ from studio.models import Regrade, ValidationRun
 
 pytestmark = pytest.mark.django_db
 
+# The API's GET routes: those any token holder reads, and those whose object decides.
+API_OPEN = ("api/v1/me", "api/v1/challenges", "api/v1/tracks", "api/v1/challenges/<slug>", "api/v1/submissions",
+            "api/v1/courses")  # fmt: skip
+API_OWN = ("api/v1/submissions/<int:pk>", "api/v1/courses/<int:course_id>/gradebook")
+
 # route -> expected GET status for
 # (anonymous, learner who owns the object, another learner, instructor, admin)
 LOGIN = "login"  # a redirect to the login page
@@ -87,19 +92,7 @@ EXPECTED = {
     "accounts/tokens/new/": (LOGIN, 405, 405, 405, 405),
     "accounts/tokens/<int:pk>/revoke/": (LOGIN, 405, 405, 405, 405),
     # the API takes no session: a signed-in browser is as anonymous there (its token walk is below)
-    **{
-        route: (401,) * 5
-        for route in (
-            "api/v1/me",
-            "api/v1/challenges",
-            "api/v1/tracks",
-            "api/v1/challenges/<slug>",
-            "api/v1/submissions",
-            "api/v1/submissions/<int:pk>",
-            "api/v1/courses",
-            "api/v1/courses/<int:course_id>/gradebook",
-        )
-    },  # fmt: skip
+    **{route: (401,) * 5 for route in (*API_OPEN, *API_OWN)},
     "api/v1/challenges/<slug>/runs": (405,) * 5,
     "api/v1/challenges/<slug>/submits": (405,) * 5,
     "api/v1/openapi.json": (200,) * 5,
@@ -183,19 +176,9 @@ def test_each_url_answers_each_visitor_as_expected(client, visitors, route):
 # (no token, the learner who owns the submission and is the course's learner,
 # another learner, the course's instructor, admin).
 API_EXPECTED = {
-    **{
-        route: (401, 200, 200, 200, 200)
-        for route in (
-            "api/v1/me",
-            "api/v1/challenges",
-            "api/v1/tracks",
-            "api/v1/challenges/<slug>",
-            "api/v1/submissions",
-            "api/v1/courses",
-        )
-    },  # fmt: skip
-    "api/v1/submissions/<int:pk>": (401, 200, 404, 200, 200),
-    "api/v1/courses/<int:course_id>/gradebook": (401, 403, 404, 200, 200),
+    **{route: (401, 200, 200, 200, 200) for route in API_OPEN},
+    API_OWN[0]: (401, 200, 404, 200, 200),
+    API_OWN[1]: (401, 403, 404, 200, 200),
     "api/v1/challenges/<slug>/runs": (405,) * 5,
     "api/v1/challenges/<slug>/submits": (405,) * 5,
     "api/v1/openapi.json": (200,) * 5,

@@ -40,6 +40,7 @@ import aiohttp
 
 from tests.support.driver import Learner, Refused, _poll_delay
 from tests.support.ports import free_port
+from tests.support.procs import children
 from tests.support.stack import ROOT, Stack
 
 LIBRARY = ROOT / "challenges" / "library"
@@ -150,19 +151,6 @@ def wrong_verdict(asked: Asked, verdict: str) -> str | None:
 ROLES = ("web", "worker", "judge", "zygote")
 
 
-def _children() -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            out.setdefault(ppid, []).append(int(entry))
-    return out
-
-
 def _rss_mb(pid: int) -> float:
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -175,13 +163,13 @@ def sample(at: float, web: int, worker: int) -> Sample:
     """The web server (gunicorn and its workers), the steady worker's main
     process, its grading processes (each holds a judge) and their zygotes.
     Learner processes come and go with each test and are not counted."""
-    children = _children()
-    judges = children.get(worker, [])
+    below = children()
+    judges = below.get(worker, [])
     pids = {
-        "web": [web, *children.get(web, [])],
+        "web": [web, *below.get(web, [])],
         "worker": [worker],
         "judge": judges,
-        "zygote": [z for j in judges for z in children.get(j, [])],
+        "zygote": [z for j in judges for z in below.get(j, [])],
     }
     rss, fds = {}, {}
     for role, members in pids.items():

@@ -26,6 +26,7 @@ import studio.tasks  # noqa: F401  (every task defined before app.close() below 
 from config.celery import app as celery_app
 from conftest import require
 from grader.models import Submission
+from tests.support.procs import children
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -60,18 +61,10 @@ def _drop_broker_connections() -> None:
 
 def _descendants(pid: int) -> list[int]:
     """Every process below *pid* (pool processes may start sessions of their own)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
+    below = children()
     found, todo = [], [pid]
     while todo:
-        for child in children.get(todo.pop(), []):
+        for child in below.get(todo.pop(), []):
             found.append(child)
             todo.append(child)
     return found
