@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from redis.exceptions import RedisError
 
 INSTRUCTORS_GROUP = "Instructors"
 INSTRUCTOR_PERMISSION = "challenges.author_challenges"
@@ -53,10 +54,13 @@ def nav_is_instructor(user) -> bool:
     if not (user.is_authenticated and user.is_active) or user.is_superuser:
         return is_instructor(user)
     key = _nav_role_key(user.pk)
-    held = cache.get(key)
-    if held is None:
+    try:
+        held = cache.get(key)
+        if held is None:
+            held = is_instructor(user)
+            cache.set(key, held, NAV_ROLE_SECONDS)
+    except RedisError:  # the cache is away (a restart): ask the database, the page still renders
         held = is_instructor(user)
-        cache.set(key, held, NAV_ROLE_SECONDS)
     return held
 
 

@@ -198,7 +198,7 @@ if CACHE_URL.startswith("redis"):
     # query less on every request, the polled result fragment included. Only
     # with a shared cache: a per-process one would keep a logged-out session alive
     # in the other processes.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "config.sessions"
 # Throttles on every way in (accounts/throttle.py); a client address gets 4x a username's or an email's.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)  # failed logins (site and admin) per username ...
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 900)  # ... per this many seconds

@@ -169,10 +169,20 @@ def env_reads(path: Path) -> dict[str, tuple[str, ast.expr | None]]:
     return reads
 
 
+def project_packages() -> list[str]:
+    """config and every app of ours in INSTALLED_APPS (a new app is not forgotten here)."""
+    from django.conf import settings
+
+    return [
+        "config",
+        *sorted({app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()}),
+    ]
+
+
 def runtime_modules() -> list[Path]:
     """The deployed app's modules: settings and every app, without tests and challenge packs."""
     paths = []
-    for package in ("config", "accounts", "challenges", "grader", "studio", "gradebook"):
+    for package in project_packages():
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).parts
             if "tests" in parts or "migrations" in parts or "library" in parts:
@@ -427,7 +437,7 @@ def test_dockerfile_copies_files_that_exist_and_the_context_keeps_them():
             assert (ROOT / source).exists() or list(ROOT.glob(source)), f"COPY {source}: no such file"
             assert source == "." or not dockerignored(source, patterns), f"COPY {source}: left out by .dockerignore"
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    app_dirs = ("config", "accounts", "challenges", "grader", "studio", "gradebook", "api", "templates", "static")
+    app_dirs = (*project_packages(), "templates", "static")
     needed = [path for path in tracked.split() if path.split("/")[0] in app_dirs and "tests" not in path.split("/")]
     assert not [path for path in [*needed, "manage.py", "requirements.txt"] if dockerignored(path, patterns)]
     shipped_nothing_of = ("bench/throughput.py", "tests/test_deployment.py", "grader/tests/engine/test_attacks.py")

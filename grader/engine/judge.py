@@ -82,12 +82,14 @@ class _Session:
         self.budget: Budget | None = None  # the current step's, on its current process
         self.record_calls = False
         self.last_call: tuple | None = None  # (name, args, kwargs) of the last call, while recording
+        self.step_started = self.call_started = time.monotonic()
 
     def begin_step(self, limit: float) -> None:
         """The next step (the load, or a test) may use *limit* seconds of the
         learner's CPU, within what is left of the grading's."""
         self.end_step()
         self.step_limit = limit
+        self.step_started = time.monotonic()
 
     def end_step(self) -> None:
         """Take what the step used off the grading's limits."""
@@ -100,6 +102,15 @@ class _Session:
     @property
     def used_up(self) -> bool:
         return self.cpu_left <= 0 or self.idle_left <= 0
+
+    def stuck_in_one_call(self) -> bool:
+        """Whether the step's own limit (not what was left of the grading's)
+        was reached in one call that took at least half the step: a function
+        that never returns, not one called too often. Read before kill()."""
+        budget, now = self.budget, time.monotonic()
+        if budget is None or budget.cpu_limit < self.step_limit:
+            return False
+        return now - self.call_started >= 0.5 * (now - self.step_started)
 
     def _budget(self) -> Budget:
         if self.budget is None or self.budget.pid != self.proc.pid:  # a process replaced mid-step starts afresh
@@ -160,6 +171,7 @@ class _Session:
         self._ensure_process()
         request = Call(name, list(args), kwargs, self.fresh_pending)
         self.fresh_pending = self.pristine = False
+        self.call_started = time.monotonic()
         if self.record_calls:  # a sample test's failure shows its last call (its inputs are public)
             self.last_call = (name, copy.deepcopy(args), copy.deepcopy(kwargs), _NOTHING)
         try:
@@ -344,6 +356,10 @@ class Judge:
         for test in tests:
             hidden = not test.spec.sample
             now = time.monotonic()
+            if "stuck" in flags:  # the next test would wait out its limit the same way
+                message = "not run: an earlier call of your function never returned"
+                result.tests.append(TestResult(test.name, Status.SKIPPED, message, hidden, test.spec.weight))
+                continue
             session.begin_step(test.spec.timeout or limits.time_per_test)
             if session.used_up:
                 message = (
@@ -393,6 +409,10 @@ class Judge:
             flags.add("error")
             return Status.ERROR, f"your code interfered with the grader: {exc}", metrics
         except LearnerTimeout as exc:
+            if session.stuck_in_one_call():
+                flags.add("stuck")
+                session.kill()
+                return Status.TIMEOUT, f"your function never returned: it {exc.message}", metrics
             session.kill()
             return Status.TIMEOUT, exc.message, metrics
         except LearnerDied as exc:

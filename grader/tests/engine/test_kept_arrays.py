@@ -54,7 +54,8 @@ ENDED_BETWEEN = """
 
 @sample
 def test_ends_its_process(learner):
-    learner.double(np.zeros(1))  # the learner's code ends or hangs its process on this input
+    for _ in range(20):  # the learner's code ends its process on this input, or is slow on it
+        learner.double(np.zeros(1))
 
 
 @sample
@@ -113,13 +114,14 @@ def test_an_argument_the_test_changes_in_place_is_sent_again(judge, pack, frames
     "ending, status, processes",
     [
         ("import os\n        os._exit(3)", "error", 2),
-        ("while True:\n            pass", "timeout", 2),
+        # slow enough that the calls use up the test's CPU (one call never returning would end the grading)
+        ("t = time.process_time()\n        while time.process_time() - t < 0.2:\n            pass", "timeout", 2),
         ("raise ValueError('no')", "error", 1),  # the process lives on, and what it keeps
     ],
     ids=["exit", "timeout", "raise"],
 )
 def test_a_new_learner_process_starts_with_nothing_kept(judge, pack, frames, ending, status, processes):
-    code = f"def double(x):\n    if x.size == 1:\n        {ending}\n    return 2.0 * x\n"
+    code = f"import time\ndef double(x):\n    if x.size == 1:\n        {ending}\n    return 2.0 * x\n"
     result = judge.grade(dataclasses.replace(pack, tests=TESTS + ENDED_BETWEEN), code)
     assert statuses(result) == {
         "test_repeated": "passed",

@@ -67,7 +67,8 @@ def test_sleeping_is_stopped_by_the_idle_limit_with_its_figure(judge, pack):
     assert result.verdict == Verdict.TIMEOUT
     message = result.tests[0].message
     m = re.fullmatch(
-        r"waited ([\d.]+) s without using the CPU \(sleeping or blocked\); the limit is ([\d.]+) s", message
+        r"your function never returned: it waited ([\d.]+) s without using the CPU \(sleeping or blocked\); the limit is ([\d.]+) s",
+        message,
     )
     assert m, message
     assert float(m.group(2)) == pytest.approx(WAIT_FACTOR * pack.limits.time_per_test)
@@ -77,7 +78,20 @@ def test_sleeping_is_stopped_by_the_idle_limit_with_its_figure(judge, pack):
 def test_spinning_is_stopped_by_the_cpu_limit(judge, pack):
     result = judge.grade(pack, "def double(x):\n    while True:\n        pass\n", run_only=True)
     assert result.verdict == Verdict.TIMEOUT
-    assert re.fullmatch(r"used 1(\.0\d)? s of CPU; the limit is 1 s", result.tests[0].message)
+    assert re.fullmatch(
+        r"your function never returned: it used 1(\.0\d)? s of CPU; the limit is 1 s", result.tests[0].message
+    )
+
+
+def test_a_test_that_calls_too_often_times_out_alone(judge, pack, works_hard):
+    # Six calls of ~0.3 s pass the test's 1 s, none of them stuck: the next test still runs.
+    tests = (
+        "import numpy as np\nfrom grader.engine.testing import sample\n\n\n"
+        "@sample\ndef test_many_calls(learner):\n    for _ in range(6):\n        learner.double(np.ones(3))\n\n\n"
+        "@sample\ndef test_one_call(learner):\n    assert (learner.double(np.ones(3)) == 2).all()\n"
+    )
+    result = judge.grade(dataclasses.replace(pack, tests=tests), works_hard)
+    assert [(t.status, t.message[:4]) for t in result.tests] == [("timeout", "used"), ("passed", "")], result.tests
 
 
 def test_the_gradings_cpu_is_shared_by_its_tests(judge, pack):

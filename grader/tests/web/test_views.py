@@ -192,6 +192,11 @@ def test_a_syntax_error_shows_its_line(alice_client, alice, softmax):
     submission = graded(alice, softmax, "import numpy as np\n\ndef softmax(Z)\n    return Z\n")
     response = alice_client.get(reverse("grader:result", args=[submission.pk]), **HTMX)
     assert b"Line 3" in response.content and b"SyntaxError" in response.content
+    # the submission's page numbers its code and marks that line, as the editor does
+    page = alice_client.get(reverse("grader:submission", args=[submission.pk])).content.decode()
+    lines = re.findall(r'<span class="code-line( error)?"[^>]*>([^<]*)\n</span>', page)
+    assert [text for _, text in lines] == ["import numpy as np", "", "def softmax(Z)", "    return Z"]
+    assert [mark for mark, _ in lines] == ["", "", " error", ""]
 
 
 def test_another_learner_gets_404_on_submission_result_and_draft(client, alice, bob, softmax):
