@@ -17,7 +17,7 @@ from api.services import token_touch
 
 
 class TokenAuth(HttpBearer):
-    """A live token holding *scope*: none is 401, one without the scope 403."""
+    """A live token holding *scope*: none is 401 (an expired one says so), one without the scope 403."""
 
     def __init__(self, scope: str) -> None:
         super().__init__()
@@ -27,6 +27,8 @@ class TokenAuth(HttpBearer):
         found = token_for_secret(token.strip())
         if found is None:
             return None
+        if found.expired:  # its owner should learn why, and make a new one
+            raise HttpError(401, f"This token expired on {found.expires_at:%Y-%m-%d %H:%M} UTC; make a new one.")
         if self.scope not in found.scopes:
             raise HttpError(403, f"This token does not hold the '{self.scope}' scope.")
         token_touch(found)
