@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api.models import AccessToken
-from api.services import MAX_TOKENS, TokenRefused, token_create
+from api.services import MAX_TOKENS, TokenRefused, token_create, token_revoke
 from api.tests.conftest import bearer
 from gradebook.tests.conftest import make_submission
 
@@ -179,3 +179,32 @@ def test_expired_tokens_do_not_count_against_the_limit_of_live_ones(alice):
         token_create(user=alice, name="one more", scopes=["read"])
     AccessToken.objects.filter(user=alice).update(expires_at=timezone.now())
     token_create(user=alice, name="one more", scopes=["read"])
+
+
+def test_a_client_sending_wrong_tokens_gets_429_past_the_limit_and_valid_tokens_are_never_slowed(
+    client, alice, settings
+):
+    settings.API_TOKEN_FAILURE_LIMIT = 3
+    _, good = token_create(user=alice, name="ci", scopes=["read"])
+    for _ in range(10):  # valid tokens are not counted
+        assert client.get(ME, **bearer(good)).status_code == 200
+    revoked, revoked_secret = token_create(user=alice, name="old", scopes=["read"])
+    token_revoke(user=alice, pk=revoked.pk)
+    expired, expired_secret = token_create(user=alice, name="older", scopes=["read"])
+    AccessToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
+    for secret in ("ngr_guess", revoked_secret, expired_secret):  # each kind of wrong token counts
+        assert client.get(ME, **bearer(secret)).status_code == 401
+    response = client.get("/api/v1/challenges", **bearer("ngr_guess-again"))
+    assert response.status_code == 429
+    assert response.json() == {"detail": "Too many requests with a wrong token; try again in 15 minutes."}
+    assert client.get(ME, **bearer(expired_secret)).status_code == 429
+    assert client.get(ME, **bearer(good)).status_code == 200  # a classmate behind the same address
+    assert client.get(ME, REMOTE_ADDR="10.0.0.9", **bearer("ngr_guess")).status_code == 401  # another client
+
+
+def test_a_token_without_the_scope_is_not_a_failed_attempt(client, alice, settings):
+    settings.API_TOKEN_FAILURE_LIMIT = 1
+    _, submit_only = token_create(user=alice, name="s", scopes=["submit"])
+    for _ in range(3):
+        assert client.get(ME, **bearer(submit_only)).status_code == 403
+    assert client.get(ME, **bearer("ngr_guess")).status_code == 401
