@@ -46,6 +46,8 @@ MESSAGE_TYPE = CLAIM + "message_type"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+LINEITEM_MAXIMUM = 100  # a column we make is out of 100; scores carry their own maximum, which the LMS scales
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 
 
@@ -250,6 +252,38 @@ def resource_link_for(*, context: LtiContext, claims: dict) -> ResourceLink:
     return link
 
 
+def lineitem_ensure(*, link: ResourceLink, claims: dict) -> str | None:
+    """Give *link* a grade column when the LMS launched it with none (a link
+    placed by hand, not by our deep-linking response) but lets us make one:
+    found by its resource link id, else created, labelled with what it opens.
+    A problem to tell staff about, or None. Outside the launch's transaction:
+    no lock is held while the LMS answers; a failure leaves the launch alone
+    and the next launch tries again."""
+    ags = claims.get(AGS) if isinstance(claims.get(AGS), dict) else {}
+    scopes = ags.get("scope") if isinstance(ags.get("scope"), list) else []
+    target = link.assignment or link.challenge
+    if link.lineitem_url or not ags.get("lineitems") or LINEITEM_SCOPE not in scopes or target is None:
+        return None
+    wanted = (
+        LineItem().set_label(target.title).set_score_maximum(LINEITEM_MAXIMUM)
+        .set_resource_link_id(link.resource_link_id)
+        .set_resource_id(f"assignment-{target.pk}" if link.assignment_id else f"challenge-{target.slug}")
+    )  # fmt: skip
+    service = AssignmentsGradesService(
+        _connector(link.context.platform), {"scope": scopes, "lineitems": ags["lineitems"]}
+    )
+    try:
+        url = str(service.find_or_create_lineitem(wanted, find_by="resource_link_id").get_id() or "")
+    except (LtiException, requests.RequestException, ValueError) as exc:
+        log.warning("lti: no line item made for link %s: %s", link.pk, exc)
+        return f"The LMS did not make a grade column for this link ({str(exc)[:200]}); scores wait for one."
+    if not url.startswith(("https://", "http://")):
+        return "The LMS made a grade column without a URL; scores cannot be sent to it."
+    ResourceLink.objects.filter(pk=link.pk, lineitem_url="").update(lineitem_url=url[:500])
+    link.lineitem_url = url[:500]
+    return None
+
+
 def link_url(link: ResourceLink) -> str:
     """Where a launch of *link* lands: its assignment or challenge, else the course."""
     if link.assignment_id:
@@ -288,6 +322,10 @@ def launch_accept(*, platform: Platform, claims: dict, now: datetime) -> Launche
             if not (launched.link.assignment_id or launched.link.challenge_id) and role != Role.LEARNER:
                 launched.notices.append("This LMS link opens no assignment or challenge yet: place one with "
                                         "your LMS's content selection (deep linking).")  # fmt: skip
+    if launched.link is not None:
+        problem = lineitem_ensure(link=launched.link, claims=claims)
+        if problem and role != Role.LEARNER:
+            launched.notices.append(problem)
     return launched
 
 
