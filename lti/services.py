@@ -18,7 +18,7 @@ import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import F, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from pylti1p3.assignments_grades import AssignmentsGradesService
@@ -561,8 +561,49 @@ def roster_sync(*, context: LtiContext, now: datetime) -> RosterSync:
             if account.sub not in listed:
                 membership_end(membership=course_members.get(user=account.user), now=now)
                 result.ended += 1
-        LtiContext.objects.filter(pk=context.pk).update(roster_synced=now)
     return result
+
+
+ROSTER_SYNC_SECONDS = 600  # a sync asked for and unfinished this long is taken as lost: another may start
+
+
+def roster_sync_request(*, context: LtiContext, now: datetime) -> bool:
+    """Ask a worker to sync *context*'s roster, after the commit. False when a
+    sync asked for lately has not finished yet (one at a time, not one a click)."""
+    from lti.tasks import sync_roster
+
+    recent = Q(roster_requested__gt=now - timedelta(seconds=ROSTER_SYNC_SECONDS))
+    unfinished = Q(roster_synced=None) | Q(roster_synced__lt=F("roster_requested"))
+    rows = LtiContext.objects.filter(pk=context.pk)
+    if rows.filter(recent & unfinished).exists():
+        return False
+    rows.update(roster_requested=now)
+    transaction.on_commit(lambda: sync_roster.delay(context.pk), robust=True)
+    return True
+
+
+def roster_summary(result: RosterSync) -> str:
+    lines = [
+        f"{result.added} added, {result.updated} with a new role, {result.ended} ended, {result.unchanged} unchanged."
+    ]
+    return "\n".join(lines + result.skipped)
+
+
+def roster_sync_run(*, context_id: int, now: datetime) -> LtiContext | None:
+    """The task's work: sync, then store when it finished and what it did (or
+    why the LMS would not give its roster), for the course's LMS page."""
+    context = LtiContext.objects.select_related("platform", "course").filter(pk=context_id).first()
+    if context is None:
+        return None
+    try:
+        ok, summary = True, roster_summary(roster_sync(context=context, now=now))
+    except CourseRefused as exc:
+        ok, summary = False, str(exc)
+    LtiContext.objects.filter(pk=context.pk).update(
+        roster_synced=timezone.now(), roster_ok=ok, roster_result=summary[:4000]
+    )
+    context.refresh_from_db()
+    return context
 
 
 def _roster_member(context: LtiContext, sub: str, role: str, member: dict, now: datetime, result: RosterSync) -> None:

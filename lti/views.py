@@ -32,7 +32,6 @@ from challenges.models import Challenge
 from config.middleware import POLICY
 from courses.models import Assignment, Course
 from courses.selectors import course_access
-from courses.services import CourseRefused
 from lti import selectors, tool
 from lti.models import ScoreSync
 from lti.services import (
@@ -42,7 +41,7 @@ from lti.services import (
     deep_link_resource,
     launch_accept,
     link_url,
-    roster_sync,
+    roster_sync_request,
     score_resend,
 )
 
@@ -213,18 +212,10 @@ def course_roster_sync(request: HttpRequest, course_id: int) -> HttpResponse:
     if not contexts:
         raise Http404("This course is not linked to an LMS.")
     for context in contexts:
-        try:
-            result = roster_sync(context=context, now=timezone.now())
-        except CourseRefused as exc:
-            messages.error(request, f"{context.platform}: {exc}")
-            continue
-        messages.success(
-            request,
-            f"{context.platform}: {result.added} added, {result.updated} with a new role, {result.ended} ended, "
-            f"{result.unchanged} unchanged.",
-        )
-        for skipped in result.skipped:
-            messages.warning(request, skipped)
+        if roster_sync_request(context=context, now=timezone.now()):
+            messages.success(request, f"{context.platform}: roster sync started; this page shows its result when done.")
+        else:
+            messages.info(request, f"{context.platform}: a roster sync is already under way.")
     return redirect("lti:course", course_id=course_id)
 
 
