@@ -156,33 +156,57 @@ def _context_fields(claims: dict) -> dict:
             "lineitems_url": str(ags.get("lineitems") or "")[:500]}  # fmt: skip
 
 
-def lti_context_for(*, platform: Platform, claims: dict, user, role: str | None, now: datetime) -> LtiContext:
-    """Our course for the launch's context, made on its first launch (closed to
-    join codes: its members come from the LMS)."""
+def _context_claim(claims: dict) -> tuple[str, str, dict]:
     context = claims.get(CONTEXT)
     if not isinstance(context, dict) or not context.get("id"):
         raise LaunchRefused("The launch comes from no LMS course; open this tool from a course.")
-    context_id = str(context["id"])[:255]
-    title = str(context.get("title") or context.get("label") or "")[:255]
+    return str(context["id"])[:255], str(context.get("title") or context.get("label") or "")[:255], context
+
+
+def lti_context_find(*, platform: Platform, claims: dict) -> LtiContext | None:
+    """The launch's context, linked to a course here (its title and service URLs
+    brought up to date), or None: an instructor has not set it up yet."""
+    context_id, title, _ = _context_claim(claims)
     found = LtiContext.objects.select_related("course").filter(platform=platform, context_id=context_id).first()
+    if found is None:
+        return None
     fields = {"title": title, **_context_fields(claims)}
-    if found is not None:
-        changed = [k for k, v in fields.items() if v and getattr(found, k) != v]
-        for name in changed:
-            setattr(found, name, fields[name])
-        if changed:
-            found.save(update_fields=changed)
-        return found
+    changed = [k for k, v in fields.items() if v and getattr(found, k) != v]
+    for name in changed:
+        setattr(found, name, fields[name])
+    if changed:
+        found.save(update_fields=changed)
+    return found
+
+
+def lti_context_link(*, platform: Platform, claims: dict, user, course: Course | None = None) -> LtiContext:
+    """Link the launch's context to *course* (one *user* instructs), or to a new
+    course of theirs (closed to join codes: its members come from the LMS).
+    When another instructor linked it first, theirs stands."""
+    context_id, title, context = _context_claim(claims)
+    if (
+        course is not None
+        and not Membership.objects.filter(course=course, user=user, role=Role.INSTRUCTOR, left=None).exists()
+    ):
+        raise LaunchRefused("You can link the LMS course only to a course you instruct here.")
+    fields = {"title": title, **_context_fields(claims)}
     try:
         with transaction.atomic():
-            course = Course.objects.create(
-                title=(title or f"Course from {platform.name}")[:120], term=str(context.get("label") or "")[:60],
-                description=f"Linked to {platform.name}.", join_code=join_code_new(), joining_open=False,
-                created_by=user if role == Role.INSTRUCTOR else None,
-            )  # fmt: skip
+            if course is None:
+                course = Course.objects.create(
+                    title=(title or f"Course from {platform.name}")[:120], term=str(context.get("label") or "")[:60],
+                    description=f"Linked to {platform.name}.", join_code=join_code_new(), joining_open=False,
+                    created_by=user,
+                )  # fmt: skip
             return LtiContext.objects.create(platform=platform, context_id=context_id, course=course, **fields)
-    except IntegrityError:  # a second first launch of the course made it first
+    except IntegrityError:  # linked by someone else meanwhile
         return LtiContext.objects.select_related("course").get(platform=platform, context_id=context_id)
+
+
+def instructed_courses(*, user) -> list[Course]:
+    """The courses *user* instructs here: what they may link an LMS course to."""
+    return list(Course.objects.filter(memberships__user=user, memberships__role=Role.INSTRUCTOR,
+                                      memberships__left=None).order_by("title", "pk"))  # fmt: skip
 
 
 def membership_ensure(*, course: Course, user, role: str, now: datetime) -> Membership:
@@ -293,10 +317,14 @@ def link_url(link: ResourceLink) -> str:
     return reverse("courses:detail", args=[link.context.course_id])
 
 
+class ContextNotSetUp(LaunchRefused):
+    """A learner's (or TA's) launch from an LMS course no instructor has linked yet."""
+
+
 @dataclass
 class Launched:
     user: object
-    context: LtiContext
+    context: LtiContext | None  # None: an instructor's launch from an LMS course not linked yet
     role: str
     link: ResourceLink | None = None  # a resource launch's; None for deep linking
     notices: list[str] = field(default_factory=list)
@@ -314,7 +342,12 @@ def launch_accept(*, platform: Platform, claims: dict, now: datetime) -> Launche
         raise LaunchRefused("Only the course's instructors place assignments and challenges in the LMS.")
     with transaction.atomic():
         user = lti_user_for(platform=platform, sub=claims.get("sub"), claims=claims)
-        context = lti_context_for(platform=platform, claims=claims, user=user, role=role, now=now)
+        context = lti_context_find(platform=platform, claims=claims)
+        if context is None:
+            if role != Role.INSTRUCTOR:  # nothing written: they are not signed in either
+                raise ContextNotSetUp("Your instructor has not set up this tool for this LMS course yet. "
+                                      "Try again once they have opened it from the course.")  # fmt: skip
+            return Launched(user, None, role)  # the instructor chooses a course first (lti:setup)
         membership_ensure(course=context.course, user=user, role=role, now=now)
         launched = Launched(user, context, role)
         if not deep_linking:

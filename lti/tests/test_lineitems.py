@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_launch_without_a_line_item_makes_one_and_the_score_arrives_on_it(
-    client, registered, lms, learner, softmax, eager, tool_keys_known, django_capture_on_commit_callbacks
+    client, registered, lms_course, lms, learner, softmax, eager, tool_keys_known, django_capture_on_commit_callbacks
 ):
     launch(client, lms, learner, custom={"challenge": "softmax"})  # lineitems URL, no lineitem
     [made] = lms.lineitems
@@ -31,7 +31,7 @@ def test_a_launch_without_a_line_item_makes_one_and_the_score_arrives_on_it(
 
 
 def test_a_line_item_the_lms_already_holds_for_the_link_is_found_not_made_again(
-    client, registered, lms, learner, softmax, tool_keys_known
+    client, registered, lms_course, lms, learner, softmax, tool_keys_known
 ):
     lms.lineitems = [
         {"id": lms.lineitem_url("other"), "label": "Another link's", "scoreMaximum": 10, "resourceLinkId": "link-2"},
@@ -42,7 +42,7 @@ def test_a_line_item_the_lms_already_holds_for_the_link_is_found_not_made_again(
 
 
 def test_the_lmss_own_line_item_is_kept_and_a_link_opening_nothing_gets_none(
-    client, registered, lms, learner, softmax, tool_keys_known
+    client, registered, lms_course, lms, learner, softmax, tool_keys_known
 ):
     launch(client, lms, learner, resource_link="bare")  # opens nothing: no title to give a column
     client.logout()
@@ -52,7 +52,7 @@ def test_the_lmss_own_line_item_is_kept_and_a_link_opening_nothing_gets_none(
 
 
 def test_an_lms_that_will_not_make_one_leaves_the_launch_working_and_tells_staff(
-    client, registered, lms, instructor, softmax
+    client, registered, lms_course, lms, instructor, softmax
 ):
     # tool_keys_known is not used: the LMS cannot check our assertion, so it grants no service token
     response, _, _ = launch(client, lms, instructor, custom={"challenge": "softmax"})

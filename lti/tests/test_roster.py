@@ -23,7 +23,16 @@ def synced(client, course, capture) -> str:
 
 
 def test_syncing_the_roster_adds_members_gives_roles_and_ends_learners_who_left(
-    client, registered, lms, instructor, learner, alice, eager, tool_keys_known, django_capture_on_commit_callbacks
+    client,
+    registered,
+    lms_course,
+    lms,
+    instructor,
+    learner,
+    alice,
+    eager,
+    tool_keys_known,
+    django_capture_on_commit_callbacks,
 ):
     gone = Person("lms-gone", [LEARNER])
     launch(client, lms, gone)  # launched once, since dropped in the LMS
@@ -62,7 +71,7 @@ def test_syncing_the_roster_adds_members_gives_roles_and_ends_learners_who_left(
 
 
 def test_a_second_click_while_a_sync_is_under_way_starts_no_other(
-    client, registered, lms, instructor, eager, tool_keys_known, django_capture_on_commit_callbacks
+    client, registered, lms_course, lms, instructor, eager, tool_keys_known, django_capture_on_commit_callbacks
 ):
     launch(client, lms, instructor)
     course = LtiContext.objects.get().course
@@ -72,7 +81,7 @@ def test_a_second_click_while_a_sync_is_under_way_starts_no_other(
     assert b"a roster sync is already under way" in response.content and len(started) == 1
 
 
-def test_only_the_courses_instructors_sync(client, registered, lms, instructor, tool_keys_known):
+def test_only_the_courses_instructors_sync(client, registered, lms_course, lms, instructor, tool_keys_known):
     launch(client, lms, instructor)
     course = LtiContext.objects.get().course
     client.logout()
@@ -81,7 +90,7 @@ def test_only_the_courses_instructors_sync(client, registered, lms, instructor, 
 
 
 def test_an_lms_that_does_not_answer_gives_a_clear_message(
-    client, registered, lms, instructor, eager, tool_keys_known, django_capture_on_commit_callbacks
+    client, registered, lms_course, lms, instructor, eager, tool_keys_known, django_capture_on_commit_callbacks
 ):
     launch(client, lms, instructor)
     course = LtiContext.objects.get().course
