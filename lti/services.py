@@ -51,6 +51,11 @@ LINEITEM_MAXIMUM = 100  # a column we make is out of 100; scores carry their own
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 
 
+SUPPORTED_MESSAGES = ("LtiResourceLinkRequest", "LtiDeepLinkingRequest")
+# messages pylti1p3 validates that we do not act on, as their refusal names them
+UNSUPPORTED_MESSAGES = {"LtiSubmissionReviewRequest": "submission review", "DataPrivacyLaunchRequest": "data privacy"}
+
+
 class LaunchRefused(Exception):
     """A launch we will not act on; the message is for the person who clicked the link."""
 
@@ -334,10 +339,16 @@ def launch_accept(*, platform: Platform, claims: dict, now: datetime) -> Launche
     """Act on a validated launch: the user (made on their first launch), the
     course of the context and their membership in it, and for a resource launch
     the link and what it opens. All or nothing."""
+    message_type = claims.get(MESSAGE_TYPE)
+    if message_type not in SUPPORTED_MESSAGES:
+        raise LaunchRefused(
+            f"This tool does not support the LMS's {UNSUPPORTED_MESSAGES.get(message_type, repr(message_type))} "
+            "launches: open the link itself (a resource link) instead."
+        )
     role = course_role(claims.get(ROLES))
     if role is None:
         raise LaunchRefused("Your role in this LMS course (neither learner, instructor nor TA) has no place here.")
-    deep_linking = claims.get(MESSAGE_TYPE) == "LtiDeepLinkingRequest"
+    deep_linking = message_type == "LtiDeepLinkingRequest"
     if deep_linking and role != Role.INSTRUCTOR:
         raise LaunchRefused("Only the course's instructors place assignments and challenges in the LMS.")
     with transaction.atomic():

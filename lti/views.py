@@ -72,6 +72,8 @@ REASONS = (
     ("is missing the", "The launch token lacks a claim it must carry (its expiry or issue time)."),
     ("missing id_token", "The launch came without an id_token."),
     ("jwt", "The launch token is not a valid JWT."),
+    ("unrecognized message type", "This tool does not support this kind of LMS launch (its message type): "
+                                  "open the link itself (a resource link) instead."),
 )  # fmt: skip
 
 

@@ -153,3 +153,22 @@ def test_the_jwks_serves_our_public_key_only(client, db):
     keys = client.get("/lti/jwks/").json()["keys"]
     assert len(keys) == 1 and keys[0]["kty"] == "RSA" and keys[0]["kid"] and keys[0]["alg"] == "RS256"
     assert not {"d", "p", "q", "dp", "dq", "qi"} & set(keys[0])  # no private part
+
+
+def test_a_submission_review_launch_is_refused_clearly_as_not_supported(
+    client, registered, lms_course, lms, instructor, learner
+):
+    claim = "https://purl.imsglobal.org/spec/lti/claim/"
+    response, _, _ = launch(client, lms, instructor, message_type="LtiSubmissionReviewRequest",
+                            lineitem=lms.lineitem_url(), **{claim + "for_user": {"user_id": learner.sub}})  # fmt: skip
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "<h1>Launch refused</h1>" in page
+    assert "does not support the LMS&#x27;s submission review launches" in page
+    assert signed_in(client) is None and not LtiUser.objects.exists()
+
+
+def test_a_launch_of_a_message_type_nobody_knows_is_refused_clearly(client, registered, lms_course, lms, learner):
+    response, _, _ = launch(client, lms, learner, message_type="LtiSomethingNewRequest")
+    assert response.status_code == 403
+    assert b"does not support this kind of LMS launch" in response.content and signed_in(client) is None

@@ -128,7 +128,7 @@ class TestPlatform:
                 "scope": SCOPES, "lineitems": self.url + "/lineitems",
                 **({"lineitem": lineitem} if lineitem else {})},
         }  # fmt: skip
-        if message_type == "LtiResourceLinkRequest":
+        if message_type != "LtiDeepLinkingRequest":  # a resource link launch, or another message about a link
             claims[CLAIM + "resource_link"] = {"id": resource_link, "title": "Week 1 in the LMS"}
         else:
             claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
