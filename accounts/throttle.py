@@ -5,7 +5,9 @@ the shared cache, fixed windows per key.
   and per client address (an address may serve a classroom, so it gets more);
 - asking for a password-reset mail: every request, per address asked for and
   per client, so nobody can flood an inbox or probe addresses quickly;
-- signing up: every request, per client.
+- signing up: every request, per client;
+- the API: requests with a wrong, expired or revoked token, per client
+  (``api.auth``; a valid token is never counted nor refused).
 
 Past a limit the request is refused with 429 before the view runs, and the page
 says when to try again. The app's system checks are not installed: they reject
@@ -22,6 +24,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
 
@@ -45,10 +48,13 @@ class Throttle:
     group: str
     limits: tuple[Limit, ...]
     window_setting: str
+    method: str | tuple = "POST"  # the requests counted; django_ratelimit.ALL for every method
 
     def _usages(self, request: HttpRequest, *, increment: bool) -> list[dict]:
         usages = [
-            get_usage(request, group=self.group, key=limit.key, rate=limit.rate(), method="POST", increment=increment)
+            get_usage(
+                request, group=self.group, key=limit.key, rate=limit.rate(), method=self.method, increment=increment
+            )
             for limit in self.limits  # a list, not any(): every counter counts
         ]
         return [usage for usage in usages if usage is not None]
@@ -61,9 +67,11 @@ class Throttle:
         """Count this request; True if it went past a limit."""
         return any(u["should_limit"] for u in self._usages(request, increment=True))
 
+    def minutes(self) -> int:
+        return max(1, getattr(settings, self.window_setting) // 60)
+
     def refuse(self, request: HttpRequest) -> HttpResponse:
-        minutes = max(1, getattr(settings, self.window_setting) // 60)
-        return render(request, "429.html", {"minutes": minutes}, status=429)
+        return render(request, "429.html", {"minutes": self.minutes()}, status=429)
 
 
 LOGIN = Throttle(
@@ -83,6 +91,12 @@ PASSWORD_RESET = Throttle(
     "PASSWORD_RESET_WINDOW",
 )
 SIGNUP = Throttle("signup", (Limit("ip", "SIGNUP_LIMIT", "SIGNUP_WINDOW"),), "SIGNUP_WINDOW")
+API_TOKEN_FAILURES = Throttle(
+    "api-token-failures",
+    (Limit("ip", "API_TOKEN_FAILURE_LIMIT", "API_TOKEN_FAILURE_WINDOW"),),
+    "API_TOKEN_FAILURE_WINDOW",
+    method=ALL,  # the API's GETs too
+)
 
 
 def failed_logins_throttled(view):

@@ -14,6 +14,7 @@ from accounts.models import Preferences, theme_of
 from accounts.throttle import PASSWORD_RESET, SIGNUP, failed_logins_throttled, requests_throttled
 from api.models import AccessToken
 from api.selectors import token_list
+from api.services import DEFAULT_LIFETIME, LIFETIMES
 from challenges.selectors import challenge_list_with_progress
 
 login_view = failed_logins_throttled(LoginView.as_view())
@@ -48,6 +49,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             "attempts": sum(c.attempts for c in challenges),
             "tokens": token_list(user=request.user),
             "scopes": AccessToken.Scope.choices,
+            "lifetimes": LIFETIMES,
+            "default_lifetime": DEFAULT_LIFETIME,
         },
     )
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AccessToken(models.Model):
@@ -19,6 +20,7 @@ class AccessToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
     revoked = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()  # every token ends: a leaked one stops working by itself
 
     class Meta:
         ordering = ["-created"]
@@ -27,5 +29,9 @@ class AccessToken(models.Model):
         return f"{self.user} {self.name} ({self.hint}…)"
 
     @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def active(self) -> bool:
-        return self.revoked is None
+        return self.revoked is None and not self.expired

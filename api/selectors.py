@@ -23,7 +23,8 @@ def token_list(*, user) -> QuerySet[AccessToken]:
 
 
 def token_for_secret(token: str) -> AccessToken | None:
-    """The live token *token* is, with its active user, else None."""
+    """The unrevoked token *token* is, with its active user, else None. It may
+    have expired: the caller says so, rather than a bare 401."""
     if not token.startswith(PREFIX) or len(token) > 200:
         return None
     found = AccessToken.objects.select_related("user").filter(digest=token_digest(token), revoked=None).first()

@@ -9,7 +9,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from api.services import TokenRefused, token_create, token_revoke
+from api.services import DEFAULT_LIFETIME, TokenRefused, token_create, token_revoke
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
 
 
 @never_cache  # the page holds the secret: no cache keeps it
@@ -18,7 +25,10 @@ from api.services import TokenRefused, token_create, token_revoke
 def token_new(request: HttpRequest) -> HttpResponse:
     try:
         token, secret = token_create(
-            user=request.user, name=request.POST.get("name", ""), scopes=request.POST.getlist("scopes")
+            user=request.user,
+            name=request.POST.get("name", ""),
+            scopes=request.POST.getlist("scopes"),
+            days=_int(request.POST.get("days", str(DEFAULT_LIFETIME))),
         )
     except TokenRefused as exc:
         messages.error(request, str(exc))

@@ -206,6 +206,8 @@ PASSWORD_RESET_LIMIT = envint("PASSWORD_RESET_LIMIT", 3)  # reset mails asked fo
 PASSWORD_RESET_WINDOW = envint("PASSWORD_RESET_WINDOW", 3600)  # ... per this many seconds
 SIGNUP_LIMIT = envint("SIGNUP_LIMIT", 10)  # sign-ups per client ...
 SIGNUP_WINDOW = envint("SIGNUP_WINDOW", 3600)  # ... per this many seconds
+API_TOKEN_FAILURE_LIMIT = envint("API_TOKEN_FAILURE_LIMIT", 20)  # API requests with a bad token per client ...
+API_TOKEN_FAILURE_WINDOW = envint("API_TOKEN_FAILURE_WINDOW", 900)  # ... per this many seconds
 # Behind a proxy every request comes from the proxy: name the header it puts
 # the client's address in (as a META key, e.g. HTTP_X_REAL_IP), or the
 # throttles count everyone as one client.

@@ -48,7 +48,7 @@ class LtiUserAdmin(admin.ModelAdmin):
 
 @admin.register(LtiContext)
 class LtiContextAdmin(admin.ModelAdmin):
-    list_display = ("title", "context_id", "platform", "course", "roster_synced")
+    list_display = ("title", "context_id", "platform", "course", "roster_synced", "roster_ok")
     list_filter = ("platform",)
     raw_id_fields = ("course",)
 

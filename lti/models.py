@@ -100,13 +100,24 @@ class LtiContext(models.Model):
     title = models.CharField(max_length=255, blank=True)
     memberships_url = models.URLField(max_length=500, blank=True)  # Names and Role Provisioning, from the last launch
     lineitems_url = models.URLField(max_length=500, blank=True)
-    roster_synced = models.DateTimeField(null=True, blank=True)
+    # The roster sync runs in a worker (lti.tasks.sync_roster): asked for, then finished with a result.
+    roster_requested = models.DateTimeField(null=True, blank=True)
+    roster_synced = models.DateTimeField(null=True, blank=True)  # when the last sync finished, either way
+    roster_ok = models.BooleanField(null=True)  # whether it did
+    roster_result = models.TextField(blank=True)  # what it did, or why it could not
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["platform", "context_id"], name="one_course_per_context")]
 
     def __str__(self) -> str:
         return f"{self.platform} {self.title or self.context_id} → {self.course}"
+
+    @property
+    def roster_running(self) -> bool:
+        """A sync was asked for after the last one finished."""
+        return self.roster_requested is not None and (
+            self.roster_synced is None or self.roster_synced < self.roster_requested
+        )
 
 
 class ResourceLink(models.Model):

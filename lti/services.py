@@ -18,7 +18,7 @@ import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import F, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from pylti1p3.assignments_grades import AssignmentsGradesService
@@ -46,7 +46,14 @@ MESSAGE_TYPE = CLAIM + "message_type"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+LINEITEM_MAXIMUM = 100  # a column we make is out of 100; scores carry their own maximum, which the LMS scales
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
+
+
+SUPPORTED_MESSAGES = ("LtiResourceLinkRequest", "LtiDeepLinkingRequest")
+# messages pylti1p3 validates that we do not act on, as their refusal names them
+UNSUPPORTED_MESSAGES = {"LtiSubmissionReviewRequest": "submission review", "DataPrivacyLaunchRequest": "data privacy"}
 
 
 class LaunchRefused(Exception):
@@ -154,33 +161,57 @@ def _context_fields(claims: dict) -> dict:
             "lineitems_url": str(ags.get("lineitems") or "")[:500]}  # fmt: skip
 
 
-def lti_context_for(*, platform: Platform, claims: dict, user, role: str | None, now: datetime) -> LtiContext:
-    """Our course for the launch's context, made on its first launch (closed to
-    join codes: its members come from the LMS)."""
+def _context_claim(claims: dict) -> tuple[str, str, dict]:
     context = claims.get(CONTEXT)
     if not isinstance(context, dict) or not context.get("id"):
         raise LaunchRefused("The launch comes from no LMS course; open this tool from a course.")
-    context_id = str(context["id"])[:255]
-    title = str(context.get("title") or context.get("label") or "")[:255]
+    return str(context["id"])[:255], str(context.get("title") or context.get("label") or "")[:255], context
+
+
+def lti_context_find(*, platform: Platform, claims: dict) -> LtiContext | None:
+    """The launch's context, linked to a course here (its title and service URLs
+    brought up to date), or None: an instructor has not set it up yet."""
+    context_id, title, _ = _context_claim(claims)
     found = LtiContext.objects.select_related("course").filter(platform=platform, context_id=context_id).first()
+    if found is None:
+        return None
     fields = {"title": title, **_context_fields(claims)}
-    if found is not None:
-        changed = [k for k, v in fields.items() if v and getattr(found, k) != v]
-        for name in changed:
-            setattr(found, name, fields[name])
-        if changed:
-            found.save(update_fields=changed)
-        return found
+    changed = [k for k, v in fields.items() if v and getattr(found, k) != v]
+    for name in changed:
+        setattr(found, name, fields[name])
+    if changed:
+        found.save(update_fields=changed)
+    return found
+
+
+def lti_context_link(*, platform: Platform, claims: dict, user, course: Course | None = None) -> LtiContext:
+    """Link the launch's context to *course* (one *user* instructs), or to a new
+    course of theirs (closed to join codes: its members come from the LMS).
+    When another instructor linked it first, theirs stands."""
+    context_id, title, context = _context_claim(claims)
+    if (
+        course is not None
+        and not Membership.objects.filter(course=course, user=user, role=Role.INSTRUCTOR, left=None).exists()
+    ):
+        raise LaunchRefused("You can link the LMS course only to a course you instruct here.")
+    fields = {"title": title, **_context_fields(claims)}
     try:
         with transaction.atomic():
-            course = Course.objects.create(
-                title=(title or f"Course from {platform.name}")[:120], term=str(context.get("label") or "")[:60],
-                description=f"Linked to {platform.name}.", join_code=join_code_new(), joining_open=False,
-                created_by=user if role == Role.INSTRUCTOR else None,
-            )  # fmt: skip
+            if course is None:
+                course = Course.objects.create(
+                    title=(title or f"Course from {platform.name}")[:120], term=str(context.get("label") or "")[:60],
+                    description=f"Linked to {platform.name}.", join_code=join_code_new(), joining_open=False,
+                    created_by=user,
+                )  # fmt: skip
             return LtiContext.objects.create(platform=platform, context_id=context_id, course=course, **fields)
-    except IntegrityError:  # a second first launch of the course made it first
+    except IntegrityError:  # linked by someone else meanwhile
         return LtiContext.objects.select_related("course").get(platform=platform, context_id=context_id)
+
+
+def instructed_courses(*, user) -> list[Course]:
+    """The courses *user* instructs here: what they may link an LMS course to."""
+    return list(Course.objects.filter(memberships__user=user, memberships__role=Role.INSTRUCTOR,
+                                      memberships__left=None).order_by("title", "pk"))  # fmt: skip
 
 
 def membership_ensure(*, course: Course, user, role: str, now: datetime) -> Membership:
@@ -250,6 +281,38 @@ def resource_link_for(*, context: LtiContext, claims: dict) -> ResourceLink:
     return link
 
 
+def lineitem_ensure(*, link: ResourceLink, claims: dict) -> str | None:
+    """Give *link* a grade column when the LMS launched it with none (a link
+    placed by hand, not by our deep-linking response) but lets us make one:
+    found by its resource link id, else created, labelled with what it opens.
+    A problem to tell staff about, or None. Outside the launch's transaction:
+    no lock is held while the LMS answers; a failure leaves the launch alone
+    and the next launch tries again."""
+    ags = claims.get(AGS) if isinstance(claims.get(AGS), dict) else {}
+    scopes = ags.get("scope") if isinstance(ags.get("scope"), list) else []
+    target = link.assignment or link.challenge
+    if link.lineitem_url or not ags.get("lineitems") or LINEITEM_SCOPE not in scopes or target is None:
+        return None
+    wanted = (
+        LineItem().set_label(target.title).set_score_maximum(LINEITEM_MAXIMUM)
+        .set_resource_link_id(link.resource_link_id)
+        .set_resource_id(f"assignment-{target.pk}" if link.assignment_id else f"challenge-{target.slug}")
+    )  # fmt: skip
+    service = AssignmentsGradesService(
+        _connector(link.context.platform), {"scope": scopes, "lineitems": ags["lineitems"]}
+    )
+    try:
+        url = str(service.find_or_create_lineitem(wanted, find_by="resource_link_id").get_id() or "")
+    except (LtiException, requests.RequestException, ValueError) as exc:
+        log.warning("lti: no line item made for link %s: %s", link.pk, exc)
+        return f"The LMS did not make a grade column for this link ({str(exc)[:200]}); scores wait for one."
+    if not url.startswith(("https://", "http://")):
+        return "The LMS made a grade column without a URL; scores cannot be sent to it."
+    ResourceLink.objects.filter(pk=link.pk, lineitem_url="").update(lineitem_url=url[:500])
+    link.lineitem_url = url[:500]
+    return None
+
+
 def link_url(link: ResourceLink) -> str:
     """Where a launch of *link* lands: its assignment or challenge, else the course."""
     if link.assignment_id:
@@ -259,10 +322,14 @@ def link_url(link: ResourceLink) -> str:
     return reverse("courses:detail", args=[link.context.course_id])
 
 
+class ContextNotSetUp(LaunchRefused):
+    """A learner's (or TA's) launch from an LMS course no instructor has linked yet."""
+
+
 @dataclass
 class Launched:
     user: object
-    context: LtiContext
+    context: LtiContext | None  # None: an instructor's launch from an LMS course not linked yet
     role: str
     link: ResourceLink | None = None  # a resource launch's; None for deep linking
     notices: list[str] = field(default_factory=list)
@@ -272,15 +339,26 @@ def launch_accept(*, platform: Platform, claims: dict, now: datetime) -> Launche
     """Act on a validated launch: the user (made on their first launch), the
     course of the context and their membership in it, and for a resource launch
     the link and what it opens. All or nothing."""
+    message_type = claims.get(MESSAGE_TYPE)
+    if message_type not in SUPPORTED_MESSAGES:
+        raise LaunchRefused(
+            f"This tool does not support the LMS's {UNSUPPORTED_MESSAGES.get(message_type, repr(message_type))} "
+            "launches: open the link itself (a resource link) instead."
+        )
     role = course_role(claims.get(ROLES))
     if role is None:
         raise LaunchRefused("Your role in this LMS course (neither learner, instructor nor TA) has no place here.")
-    deep_linking = claims.get(MESSAGE_TYPE) == "LtiDeepLinkingRequest"
+    deep_linking = message_type == "LtiDeepLinkingRequest"
     if deep_linking and role != Role.INSTRUCTOR:
         raise LaunchRefused("Only the course's instructors place assignments and challenges in the LMS.")
     with transaction.atomic():
         user = lti_user_for(platform=platform, sub=claims.get("sub"), claims=claims)
-        context = lti_context_for(platform=platform, claims=claims, user=user, role=role, now=now)
+        context = lti_context_find(platform=platform, claims=claims)
+        if context is None:
+            if role != Role.INSTRUCTOR:  # nothing written: they are not signed in either
+                raise ContextNotSetUp("Your instructor has not set up this tool for this LMS course yet. "
+                                      "Try again once they have opened it from the course.")  # fmt: skip
+            return Launched(user, None, role)  # the instructor chooses a course first (lti:setup)
         membership_ensure(course=context.course, user=user, role=role, now=now)
         launched = Launched(user, context, role)
         if not deep_linking:
@@ -288,6 +366,10 @@ def launch_accept(*, platform: Platform, claims: dict, now: datetime) -> Launche
             if not (launched.link.assignment_id or launched.link.challenge_id) and role != Role.LEARNER:
                 launched.notices.append("This LMS link opens no assignment or challenge yet: place one with "
                                         "your LMS's content selection (deep linking).")  # fmt: skip
+    if launched.link is not None:
+        problem = lineitem_ensure(link=launched.link, claims=claims)
+        if problem and role != Role.LEARNER:
+            launched.notices.append(problem)
     return launched
 
 
@@ -523,8 +605,49 @@ def roster_sync(*, context: LtiContext, now: datetime) -> RosterSync:
             if account.sub not in listed:
                 membership_end(membership=course_members.get(user=account.user), now=now)
                 result.ended += 1
-        LtiContext.objects.filter(pk=context.pk).update(roster_synced=now)
     return result
+
+
+ROSTER_SYNC_SECONDS = 600  # a sync asked for and unfinished this long is taken as lost: another may start
+
+
+def roster_sync_request(*, context: LtiContext, now: datetime) -> bool:
+    """Ask a worker to sync *context*'s roster, after the commit. False when a
+    sync asked for lately has not finished yet (one at a time, not one a click)."""
+    from lti.tasks import sync_roster
+
+    recent = Q(roster_requested__gt=now - timedelta(seconds=ROSTER_SYNC_SECONDS))
+    unfinished = Q(roster_synced=None) | Q(roster_synced__lt=F("roster_requested"))
+    rows = LtiContext.objects.filter(pk=context.pk)
+    if rows.filter(recent & unfinished).exists():
+        return False
+    rows.update(roster_requested=now)
+    transaction.on_commit(lambda: sync_roster.delay(context.pk), robust=True)
+    return True
+
+
+def roster_summary(result: RosterSync) -> str:
+    lines = [
+        f"{result.added} added, {result.updated} with a new role, {result.ended} ended, {result.unchanged} unchanged."
+    ]
+    return "\n".join(lines + result.skipped)
+
+
+def roster_sync_run(*, context_id: int, now: datetime) -> LtiContext | None:
+    """The task's work: sync, then store when it finished and what it did (or
+    why the LMS would not give its roster), for the course's LMS page."""
+    context = LtiContext.objects.select_related("platform", "course").filter(pk=context_id).first()
+    if context is None:
+        return None
+    try:
+        ok, summary = True, roster_summary(roster_sync(context=context, now=now))
+    except CourseRefused as exc:
+        ok, summary = False, str(exc)
+    LtiContext.objects.filter(pk=context.pk).update(
+        roster_synced=timezone.now(), roster_ok=ok, roster_result=summary[:4000]
+    )
+    context.refresh_from_db()
+    return context
 
 
 def _roster_member(context: LtiContext, sub: str, role: str, member: dict, now: datetime, result: RosterSync) -> None:

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from lti.services import PlatformUnavailable, score_give_up, score_push, scores_request
+from lti.services import PlatformUnavailable, roster_sync_run, score_give_up, score_push, scores_request
 
 _DB_ERRORS = dict(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=1, max_retries=5)
 
@@ -29,3 +29,9 @@ def push_score(self, sync_id: int) -> None:
             score_give_up(sync_id=sync_id, reason=str(exc)[:300])
             return
         raise self.retry(exc=exc, countdown=retry_delay(self.request.retries), max_retries=None) from exc
+
+
+@shared_task(**_DB_ERRORS)
+def sync_roster(context_id: int) -> None:
+    """An instructor's roster sync, off the request: the LMS may page slowly."""
+    roster_sync_run(context_id=context_id, now=timezone.now())

@@ -30,22 +30,29 @@ from pylti1p3.exception import LtiException, OIDCException
 
 from challenges.models import Challenge
 from config.middleware import POLICY
-from courses.models import Assignment, Course
+from courses.models import Assignment, Course, Membership
 from courses.selectors import course_access
-from courses.services import CourseRefused
 from lti import selectors, tool
-from lti.models import ScoreSync
+from lti.models import LtiUser, Platform, ScoreSync
 from lti.services import (
+    CONTEXT,
+    ROLES,
+    ContextNotSetUp,
     LaunchRefused,
     audience_check,
+    course_role,
     deep_link_items,
     deep_link_resource,
+    instructed_courses,
     launch_accept,
     link_url,
-    roster_sync,
+    lti_context_find,
+    lti_context_link,
+    roster_sync_request,
     score_resend,
 )
 
+SETUP_KEY = "lti_setup"  # the session's launch waiting for its LMS course to be linked
 DEEP_LINK_SALT = "lti.deep_link"
 DEEP_LINK_SECONDS = 3600  # an instructor has an hour to pick
 DEEP_LINKING_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
@@ -65,6 +72,8 @@ REASONS = (
     ("is missing the", "The launch token lacks a claim it must carry (its expiry or issue time)."),
     ("missing id_token", "The launch came without an id_token."),
     ("jwt", "The launch token is not a valid JWT."),
+    ("unrecognized message type", "This tool does not support this kind of LMS launch (its message type): "
+                                  "open the link itself (a resource link) instead."),
 )  # fmt: skip
 
 
@@ -128,14 +137,72 @@ def launch(request: HttpRequest) -> HttpResponse:
         launched = launch_accept(platform=message.platform, claims=claims, now=timezone.now())
     except (LtiException, OIDCException) as exc:
         return refused(request, _reason(exc))
+    except ContextNotSetUp as exc:
+        return _frame_policy(render(request, "lti/not_set_up.html", {"reason": str(exc)}, status=409), request)
     except LaunchRefused as exc:
         return refused(request, str(exc))
     auth_login(request, launched.user)
+    if launched.context is None:  # an LMS course not linked yet: its instructor chooses
+        request.session[SETUP_KEY] = {"launch": message.get_launch_id(), "platform": message.platform.pk}
+        return redirect("lti:setup")
+    return _landing(request, launched, message.get_launch_id())
+
+
+def _landing(request: HttpRequest, launched, launch_id: str) -> HttpResponse:
     if launched.link is None:  # deep linking
-        return _picker(request, launched.context.course, message.get_launch_id())
+        return _picker(request, launched.context.course, launch_id)
     for notice in launched.notices:
         messages.info(request, notice)
     return redirect(link_url(launched.link))
+
+
+def _pending_setup(request: HttpRequest) -> tuple[Platform, dict, str]:
+    """The launch waiting in this session for its LMS course to be linked, made
+    by the signed-in user as an instructor; else 404."""
+    pending = request.session.get(SETUP_KEY) or {}
+    platform = Platform.objects.filter(pk=pending.get("platform"), active=True).first()
+    try:
+        claims = tool.restored_launch(request, str(pending.get("launch"))).get_launch_data()
+    except (LtiException, TypeError):
+        claims = None
+    if platform is None or not claims or course_role(claims.get(ROLES)) != Membership.Role.INSTRUCTOR:
+        raise Http404("No LMS course is waiting for you to set it up.")
+    if not LtiUser.objects.filter(platform=platform, sub=str(claims.get("sub")), user=request.user).exists():
+        raise Http404("No LMS course is waiting for you to set it up.")
+    return platform, claims, pending["launch"]
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def setup(request: HttpRequest) -> HttpResponse:
+    """An instructor's first launch from an LMS course not linked here: make a
+    new course for it, or link it to one they instruct. Then the launch goes on."""
+    platform, claims, launch_id = _pending_setup(request)
+    now = timezone.now()
+    if lti_context_find(platform=platform, claims=claims) is None:
+        if request.method != "POST":
+            context = {"lms_course": claims.get(CONTEXT) or {}, "platform": platform,
+                       "courses": instructed_courses(user=request.user)}  # fmt: skip
+            return render(request, "lti/setup.html", context)
+        choice = request.POST.get("course", "")
+        course = None
+        if choice != "new":
+            course = Course.objects.filter(pk=choice if choice.isdigit() else None).first()
+            if course is None:
+                messages.error(request, "Choose a new course or one of yours.")
+                return redirect("lti:setup")
+        try:
+            lti_context_link(platform=platform, claims=claims, user=request.user, course=course)
+        except LaunchRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("lti:setup")
+    try:  # linked now (by this choice, or by a colleague meanwhile): the launch goes on
+        launched = launch_accept(platform=platform, claims=claims, now=now)
+    except LaunchRefused as exc:
+        return refused(request, str(exc))
+    del request.session[SETUP_KEY]
+    return _landing(request, launched, launch_id)
 
 
 @require_GET
@@ -213,18 +280,10 @@ def course_roster_sync(request: HttpRequest, course_id: int) -> HttpResponse:
     if not contexts:
         raise Http404("This course is not linked to an LMS.")
     for context in contexts:
-        try:
-            result = roster_sync(context=context, now=timezone.now())
-        except CourseRefused as exc:
-            messages.error(request, f"{context.platform}: {exc}")
-            continue
-        messages.success(
-            request,
-            f"{context.platform}: {result.added} added, {result.updated} with a new role, {result.ended} ended, "
-            f"{result.unchanged} unchanged.",
-        )
-        for skipped in result.skipped:
-            messages.warning(request, skipped)
+        if roster_sync_request(context=context, now=timezone.now()):
+            messages.success(request, f"{context.platform}: roster sync started; this page shows its result when done.")
+        else:
+            messages.info(request, f"{context.platform}: a roster sync is already under way.")
     return redirect("lti:course", course_id=course_id)
 
 

@@ -3,13 +3,15 @@ forms), stored hashed, shown once, scoped; and what the API does with a token
 that is missing, wrong, revoked, out of scope, or another user's."""
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from api.models import AccessToken
-from api.services import token_create
+from api.services import MAX_TOKENS, TokenRefused, token_create, token_revoke
 from api.tests.conftest import bearer
 from gradebook.tests.conftest import make_submission
 
@@ -135,3 +137,74 @@ def test_last_used_is_recorded_at_most_once_a_minute(client, alice, django_asser
         client.get(ME, **bearer(secret))
     token.refresh_from_db()
     assert token.last_used == first
+
+
+def test_a_token_lasts_the_lifetime_chosen_and_no_other(alice_client, alice):
+    before = timezone.now()
+    made = alice_client.post(reverse("token_new"), {"name": "ci", "scopes": ["read"], "days": "30"})
+    assert made.status_code == 201 and b"It expires" in made.content
+    token = AccessToken.objects.get(user=alice)
+    assert before + timedelta(days=30) <= token.expires_at <= timezone.now() + timedelta(days=30)
+    for days in ("0", "3650", "never", ""):  # nothing longer than a year, and no token without an end
+        response = alice_client.post(reverse("token_new"), {"name": "x", "scopes": ["read"], "days": days}, follow=True)
+        assert "Choose a lifetime of 30, 90, 365 days." in [str(m) for m in response.context["messages"]]
+    assert AccessToken.objects.count() == 1
+    page = alice_client.get(reverse("profile"))
+    assert b'<option value="90" selected>90 days</option>' in page.content
+    assert b"365 days" in page.content and b"never" not in page.content.split(b'id="token-days"')[1][:400]
+
+
+def test_the_default_lifetime_is_90_days(alice):
+    token, _ = token_create(user=alice, name="ci", scopes=["read"])
+    assert abs(token.expires_at - timezone.now() - timedelta(days=90)) < timedelta(minutes=1)
+
+
+def test_an_expired_token_gets_401_saying_it_expired_and_the_profile_marks_it(client, alice):
+    token, secret = token_create(user=alice, name="old laptop", scopes=["read"])
+    assert client.get(ME, **bearer(secret)).status_code == 200
+    AccessToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.get(ME, **bearer(secret))
+    assert response.status_code == 401
+    detail = response.json()["detail"]
+    assert detail.startswith("This token expired on ") and detail.endswith("; make a new one.")
+    client.force_login(alice)
+    row = client.get(reverse("profile")).content.decode().split('<tr class="expired">')[1].split("</tr>")[0]
+    assert "old laptop" in row and "<strong>expired</strong>" in row
+
+
+def test_expired_tokens_do_not_count_against_the_limit_of_live_ones(alice):
+    for n in range(MAX_TOKENS):
+        token_create(user=alice, name=f"t{n}", scopes=["read"])
+    with pytest.raises(TokenRefused):
+        token_create(user=alice, name="one more", scopes=["read"])
+    AccessToken.objects.filter(user=alice).update(expires_at=timezone.now())
+    token_create(user=alice, name="one more", scopes=["read"])
+
+
+def test_a_client_sending_wrong_tokens_gets_429_past_the_limit_and_valid_tokens_are_never_slowed(
+    client, alice, settings
+):
+    settings.API_TOKEN_FAILURE_LIMIT = 3
+    _, good = token_create(user=alice, name="ci", scopes=["read"])
+    for _ in range(10):  # valid tokens are not counted
+        assert client.get(ME, **bearer(good)).status_code == 200
+    revoked, revoked_secret = token_create(user=alice, name="old", scopes=["read"])
+    token_revoke(user=alice, pk=revoked.pk)
+    expired, expired_secret = token_create(user=alice, name="older", scopes=["read"])
+    AccessToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
+    for secret in ("ngr_guess", revoked_secret, expired_secret):  # each kind of wrong token counts
+        assert client.get(ME, **bearer(secret)).status_code == 401
+    response = client.get("/api/v1/challenges", **bearer("ngr_guess-again"))
+    assert response.status_code == 429
+    assert response.json() == {"detail": "Too many requests with a wrong token; try again in 15 minutes."}
+    assert client.get(ME, **bearer(expired_secret)).status_code == 429
+    assert client.get(ME, **bearer(good)).status_code == 200  # a classmate behind the same address
+    assert client.get(ME, REMOTE_ADDR="10.0.0.9", **bearer("ngr_guess")).status_code == 401  # another client
+
+
+def test_a_token_without_the_scope_is_not_a_failed_attempt(client, alice, settings):
+    settings.API_TOKEN_FAILURE_LIMIT = 1
+    _, submit_only = token_create(user=alice, name="s", scopes=["submit"])
+    for _ in range(3):
+        assert client.get(ME, **bearer(submit_only)).status_code == 403
+    assert client.get(ME, **bearer("ngr_guess")).status_code == 401

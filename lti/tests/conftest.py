@@ -89,3 +89,14 @@ def eager(monkeypatch):
 def tool_keys_known(client, lms, db):
     """The test platform knows our public keys (an LMS fetches them from the JWKS URL)."""
     lms.tool_jwks = client.get("/lti/jwks/").json()
+
+
+@pytest.fixture
+def lms_course(registered, lms):
+    """The test platform's course already linked to a course here (as its instructor's set-up does)."""
+    from courses.models import Course
+    from lti.models import LtiContext
+
+    course = Course.objects.create(title="Machine learning 101", join_code="LMS101", joining_open=False)
+    return LtiContext.objects.create(platform=registered, context_id=lms.context_id, course=course,
+                                     memberships_url=lms.url + "/memberships").course  # fmt: skip

@@ -17,7 +17,7 @@ def picker_token(page: str) -> str:
 
 
 def test_an_instructor_places_a_challenge_and_the_platform_verifies_the_response(
-    client, registered, lms, instructor, softmax, tool_keys_known
+    client, registered, lms_course, lms, instructor, softmax, tool_keys_known
 ):
     response, _, _ = launch(client, lms, instructor, message_type=DEEP_LINKING)
     assert response.status_code == 200 and signed_in(client)
@@ -40,7 +40,7 @@ def test_an_instructor_places_a_challenge_and_the_platform_verifies_the_response
 
 
 def test_an_assignment_of_the_course_can_be_placed_and_another_courses_cannot(
-    client, registered, lms, instructor, softmax, teacher, tool_keys_known
+    client, registered, lms_course, lms, instructor, softmax, teacher, tool_keys_known
 ):
     from courses.services import course_create
 
@@ -59,11 +59,11 @@ def test_an_assignment_of_the_course_can_be_placed_and_another_courses_cannot(
     assert item["custom"] == {"assignment": str(mine.pk)} and item["title"] == "Week 1"
 
 
-def test_learners_may_not_deep_link(client, registered, lms, learner):
+def test_learners_may_not_deep_link(client, registered, lms_course, lms, learner):
     response, _, _ = launch(client, lms, learner, message_type=DEEP_LINKING)
     assert response.status_code == 403 and b"Only the course" in response.content and signed_in(client) is None
 
 
-def test_a_forged_picker_token_is_refused(client, registered, lms, instructor):
+def test_a_forged_picker_token_is_refused(client, registered, lms_course, lms, instructor):
     response = client.post("/lti/deep-link/", {"token": "forged", "item": "challenge:softmax"})
     assert response.status_code == 400 and b"not valid" in response.content

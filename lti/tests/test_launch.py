@@ -19,7 +19,7 @@ User = get_user_model()
 
 
 def test_a_learners_first_launch_makes_their_account_and_course_and_opens_the_challenge(
-    client, registered, lms, learner, softmax
+    client, registered, lms_course, lms, learner, softmax
 ):
     response, _, _ = launch(client, lms, learner, custom={"challenge": "softmax"}, lineitem=lms.lineitem_url())
     assert response.status_code == 302 and response["Location"] == "/challenges/softmax/"
@@ -38,7 +38,9 @@ def test_a_learners_first_launch_makes_their_account_and_course_and_opens_the_ch
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_a_second_launch_is_the_same_user_and_an_email_alone_links_nobody(client, registered, lms, learner, alice):
+def test_a_second_launch_is_the_same_user_and_an_email_alone_links_nobody(
+    client, registered, lms_course, lms, learner, alice
+):
     launch(client, lms, learner)
     first = LtiUser.objects.get(sub=learner.sub).user
     client.logout()
@@ -54,6 +56,8 @@ def test_a_second_launch_is_the_same_user_and_an_email_alone_links_nobody(client
 
 def test_roles_map_to_course_roles_and_the_first_instructor_creates_the_course(client, registered, lms, instructor):
     response, _, _ = launch(client, lms, instructor)
+    assert response["Location"] == "/lti/setup/"
+    response = client.post("/lti/setup/", {"course": "new"})
     context = LtiContext.objects.select_related("course").get()
     user = User.objects.get(pk=signed_in(client))
     assert context.course.created_by == user
@@ -64,7 +68,7 @@ def test_roles_map_to_course_roles_and_the_first_instructor_creates_the_course(c
     assert Membership.objects.get(course=context.course, user=signed_in(client)).role == Membership.Role.TA
 
 
-def test_a_learner_launch_of_an_assignment_opens_it(client, registered, lms, instructor, learner, softmax):
+def test_a_learner_launch_of_an_assignment_opens_it(client, registered, lms_course, lms, instructor, learner, softmax):
     launch(client, lms, instructor)
     course = LtiContext.objects.get().course
     assignment = make_assignment(course, [softmax])
@@ -75,7 +79,9 @@ def test_a_learner_launch_of_an_assignment_opens_it(client, registered, lms, ins
     assert ResourceLink.objects.get(resource_link_id="link-2").assignment == assignment
 
 
-def test_a_link_to_another_courses_assignment_is_refused(client, registered, lms, learner, teacher, softmax):
+def test_a_link_to_another_courses_assignment_is_refused(
+    client, registered, lms_course, lms, learner, teacher, softmax
+):
     from courses.services import course_create
 
     other = course_create(user=teacher, title="Not yours", now=timezone.now())
@@ -85,7 +91,7 @@ def test_a_link_to_another_courses_assignment_is_refused(client, registered, lms
     assert signed_in(client) is None
 
 
-def test_an_observer_gets_no_role_and_is_not_signed_in(client, registered, lms):
+def test_an_observer_gets_no_role_and_is_not_signed_in(client, registered, lms_course, lms):
     observer = Person("lms-parent", ["http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"])
     response, _, _ = launch(client, lms, observer)
     assert response.status_code == 403 and signed_in(client) is None and not LtiUser.objects.exists()
@@ -118,7 +124,7 @@ def test_a_tampered_launch_is_refused_with_a_clear_page_and_no_sign_in(client, r
     assert not LtiUser.objects.exists() and not User.objects.exists() and not LtiContext.objects.exists()
 
 
-def test_a_replayed_launch_is_refused(client, registered, lms, learner):
+def test_a_replayed_launch_is_refused(client, registered, lms_course, lms, learner):
     first, token, state = launch(client, lms, learner)
     assert first.status_code == 302
     del client.cookies[settings.SESSION_COOKIE_NAME]  # signed out; the login's state cookie stays
@@ -127,7 +133,7 @@ def test_a_replayed_launch_is_refused(client, registered, lms, learner):
     assert signed_in(client) is None
 
 
-def test_a_launch_without_the_logins_state_cookie_is_refused(client, registered, lms, learner):
+def test_a_launch_without_the_logins_state_cookie_is_refused(client, registered, lms_course, lms, learner):
     state, nonce = login_initiation(client, lms, learner)
     client.cookies.clear()  # another browser: it never started this login
     token = lms.id_token(lms.claims(learner, nonce=nonce))
@@ -136,7 +142,7 @@ def test_a_launch_without_the_logins_state_cookie_is_refused(client, registered,
     assert signed_in(client) is None
 
 
-def test_a_platform_switched_off_launches_nothing(client, registered, lms, learner):
+def test_a_platform_switched_off_launches_nothing(client, registered, lms_course, lms, learner):
     registered.active = False
     registered.save()
     response = client.get("/lti/login/", lms.login_params(learner))
@@ -147,3 +153,22 @@ def test_the_jwks_serves_our_public_key_only(client, db):
     keys = client.get("/lti/jwks/").json()["keys"]
     assert len(keys) == 1 and keys[0]["kty"] == "RSA" and keys[0]["kid"] and keys[0]["alg"] == "RS256"
     assert not {"d", "p", "q", "dp", "dq", "qi"} & set(keys[0])  # no private part
+
+
+def test_a_submission_review_launch_is_refused_clearly_as_not_supported(
+    client, registered, lms_course, lms, instructor, learner
+):
+    claim = "https://purl.imsglobal.org/spec/lti/claim/"
+    response, _, _ = launch(client, lms, instructor, message_type="LtiSubmissionReviewRequest",
+                            lineitem=lms.lineitem_url(), **{claim + "for_user": {"user_id": learner.sub}})  # fmt: skip
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "<h1>Launch refused</h1>" in page
+    assert "does not support the LMS&#x27;s submission review launches" in page
+    assert signed_in(client) is None and not LtiUser.objects.exists()
+
+
+def test_a_launch_of_a_message_type_nobody_knows_is_refused_clearly(client, registered, lms_course, lms, learner):
+    response, _, _ = launch(client, lms, learner, message_type="LtiSomethingNewRequest")
+    assert response.status_code == 403
+    assert b"does not support this kind of LMS launch" in response.content and signed_in(client) is None

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def linked(client, registered, lms, learner, softmax, eager, tool_keys_known):
+def linked(client, registered, lms_course, lms, learner, softmax, eager, tool_keys_known):
     """The learner launched a challenge link with a line item; their user."""
     launch(client, lms, learner, custom={"challenge": "softmax"}, lineitem=lms.lineitem_url())
     client.logout()
@@ -116,7 +116,16 @@ def test_a_learner_who_left_the_course_sends_nothing(linked, lms, softmax, djang
 
 
 def test_an_assignment_link_sends_the_assignments_course_score(
-    client, registered, lms, learner, instructor, library, eager, tool_keys_known, django_capture_on_commit_callbacks
+    client,
+    registered,
+    lms_course,
+    lms,
+    learner,
+    instructor,
+    library,
+    eager,
+    tool_keys_known,
+    django_capture_on_commit_callbacks,
 ):
     from challenges.models import Challenge
 

@@ -14,7 +14,7 @@ from lti.models import Deployment, LtiContext, Platform, ScoreSync
 from lti.tests.conftest import make_assignment
 from tests.browser.conftest import GRADING_TIMEOUT_MS, editor_ready, set_editor_text
 from tests.browser.test_learner import SEED_SOLUTION
-from tests.support.lti_platform import LEARNER, Person, TestPlatform
+from tests.support.lti_platform import INSTRUCTOR, LEARNER, Person, TestPlatform
 
 
 @pytest.fixture
@@ -67,3 +67,26 @@ def test_a_learner_launched_from_the_lms_submits_and_the_lms_receives_the_score(
     points = softmax.current_version.points
     assert (score["scoreGiven"], score["scoreMaximum"], score["lineitem"]) == (points, points, "/lineitems/week-1")
     assert (score["activityProgress"], score["gradingProgress"]) == ("Completed", "FullyGraded")
+
+
+def test_an_instructor_sets_up_an_unlinked_lms_course_and_a_learner_then_gets_in(page, live_server, lms, softmax):
+    registration = Platform.objects.create(**lms.registration())
+    Deployment.objects.create(platform=registration, deployment_id=lms.deployment_id)
+    learner = Person("lms-learner-8", [LEARNER], given_name="Ada")
+    page.goto(lms.prepare(learner, custom={"challenge": "softmax"}))
+    expect(page.locator("#lti-not-set-up")).to_contain_text("Your instructor has not set up this tool")
+
+    page.context.clear_cookies()
+    instructor = Person("lms-teacher-8", [INSTRUCTOR], given_name="Grace")
+    page.goto(lms.prepare(instructor, custom={"challenge": "softmax"}))
+    expect(page.locator("#lti-setup h1")).to_contain_text("Set up Machine learning 101")
+    page.get_by_label("a new course here, named after the LMS course").check()
+    page.get_by_role("button", name="Link and continue").click()
+    expect(page).to_have_url(f"{live_server.url}/challenges/softmax/")
+    course = LtiContext.objects.get(platform=registration).course
+    assert course.title == "Machine learning 101"
+
+    page.context.clear_cookies()
+    page.goto(lms.prepare(learner, custom={"challenge": "softmax"}))
+    expect(page).to_have_url(f"{live_server.url}/challenges/softmax/")
+    assert course.memberships.filter(user__lti_accounts__sub=learner.sub, left=None).exists()

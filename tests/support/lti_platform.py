@@ -9,6 +9,8 @@ It runs in a thread on 127.0.0.1 with an RSA key made at start, and serves:
   ``lti_message_hint``) and the state back to the tool's redirect URI;
 - ``/token``: OAuth2 client_credentials, checking the tool's signed assertion
   against the tool's JWKS;
+- ``/lineitems``: AGS line items: GET lists ``lineitems``, POST creates one
+  (its ``id`` is its URL);
 - ``/lineitems/<id>/scores``: AGS scores, recorded in ``scores`` (answers 503 while
   ``down`` is above 0, counting it down);
 - ``/memberships``: NRPS, the members in ``members``.
@@ -70,6 +72,7 @@ class TestPlatform:
     tool_jwks: dict | str | None = None  # the tool's JWKS, or its URL
     scores: list[dict] = field(default_factory=list)
     members: list[Person] = field(default_factory=list)
+    lineitems: list[dict] = field(default_factory=list)  # the course's line items (grade columns)
     down: int = 0  # answer this many score posts with 503
     tokens_issued: list[dict] = field(default_factory=list)
     launches: dict[str, dict] = field(default_factory=dict)  # lti_message_hint -> claims to sign
@@ -125,7 +128,7 @@ class TestPlatform:
                 "scope": SCOPES, "lineitems": self.url + "/lineitems",
                 **({"lineitem": lineitem} if lineitem else {})},
         }  # fmt: skip
-        if message_type == "LtiResourceLinkRequest":
+        if message_type != "LtiDeepLinkingRequest":  # a resource link launch, or another message about a link
             claims[CLAIM + "resource_link"] = {"id": resource_link, "title": "Week 1 in the LMS"}
         else:
             claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
@@ -196,8 +199,10 @@ def _handler(platform: TestPlatform):
         def log_message(self, *args) -> None:  # quiet
             pass
 
-        def _send(self, status: int, body: str | dict, content_type: str = "application/json", headers=()) -> None:
-            data = (json.dumps(body) if isinstance(body, dict) else body).encode()
+        def _send(
+            self, status: int, body: str | dict | list, content_type: str = "application/json", headers=()
+        ) -> None:
+            data = (body if isinstance(body, str) else json.dumps(body)).encode()
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
@@ -224,6 +229,12 @@ def _handler(platform: TestPlatform):
                 return self._send(302, "", "text/plain", [("Location", location)])
             if path == "/auth":
                 return self._auth(self._query())
+            if path == "/lineitems":
+                if not platform.authorised(self.headers.get("Authorization", "")):
+                    return self._send(401, {"error": "invalid_token"})
+                with platform._lock:
+                    items = list(platform.lineitems)
+                return self._send(200, items, "application/vnd.ims.lis.v2.lineitemcontainer+json")
             if path == "/memberships":
                 if not platform.authorised(self.headers.get("Authorization", "")):
                     return self._send(401, {"error": "invalid_token"})
@@ -249,11 +260,26 @@ def _handler(platform: TestPlatform):
             )
             return self._send(200, page, "text/html")
 
+        def _lineitem_create(self) -> None:
+            if not platform.authorised(self.headers.get("Authorization", "")):
+                return self._send(401, {"error": "invalid_token"})
+            if self.headers.get("Content-Type") != "application/vnd.ims.lis.v2.lineitem+json":
+                return self._send(415, {"error": "line item media type expected"})
+            item = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            if not item.get("label") or not item.get("scoreMaximum"):
+                return self._send(400, {"error": "label and scoreMaximum are required"})
+            with platform._lock:
+                item = {**item, "id": platform.lineitem_url(f"made-{len(platform.lineitems) + 1}")}
+                platform.lineitems.append(item)
+            return self._send(201, item, "application/vnd.ims.lis.v2.lineitem+json")
+
         def do_POST(self) -> None:
             path = urlsplit(self.path).path
             if path == "/token":
                 token = platform.issue_token(self._form())
                 return self._send(200, token) if token else self._send(400, {"error": "invalid_client"})
+            if path == "/lineitems":
+                return self._lineitem_create()
             if path.startswith("/lineitems/") and path.endswith("/scores"):
                 with platform._lock:
                     if platform.down > 0:
