@@ -44,6 +44,7 @@ class Learner:
         self.code = None
         self.globals: dict = {}
         self.statements: list[ast.stmt] = []  # of the last try-out parsed
+        self.namespace: dict = {}  # where they run
 
     def serve(self) -> None:
         from grader.engine.sandbox import protocol
@@ -127,13 +128,17 @@ class Learner:
         try:
             self.statements = ast.parse(source, TRY_FILENAME).body[:MAX_STATEMENTS]
         except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
-            return _raised(exc)
+            return _raised(exc, (TRY_FILENAME,))
+        import numpy
+
+        # the Python prompt after ``from solution import *``, numpy at hand: what the
+        # calls assign stays out of the module's own globals, which its functions read
+        self.namespace = {"np": numpy, **self.globals}
         return {Reply.OK: [[s.lineno, s.end_lineno] for s in self.statements]}
 
     def try_line(self, index: int) -> dict:
-        """Run one statement in the module's globals (the state of a session at
-        the Python prompt after ``from solution import *``): an expression's
-        value as numpy prints it, and what the statement printed."""
+        """Run one statement of the try-out: an expression's value as numpy
+        prints it, and what the statement printed."""
         if not 0 <= index < len(self.statements):
             return Raised("IndexError", "no such statement", "", None).reply()
         statement = self.statements[index]
@@ -142,10 +147,10 @@ class Learner:
         try:
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
                 if type(statement) is ast.Expr:
-                    shown = eval(compile(ast.Expression(statement.value), TRY_FILENAME, "eval"), self.globals)  # noqa: S307  (this is the sandbox)
+                    shown = eval(compile(ast.Expression(statement.value), TRY_FILENAME, "eval"), self.namespace)  # noqa: S307  (this is the sandbox)
                     value = None if shown is None and _is_print(statement.value) else _value_text(shown)
                 else:
-                    exec(compile(ast.Module([statement], []), TRY_FILENAME, "exec"), self.globals)  # noqa: S102
+                    exec(compile(ast.Module([statement], []), TRY_FILENAME, "exec"), self.namespace)  # noqa: S102
         except BaseException as exc:  # noqa: BLE001  (SystemExit too: it is the learner's)
             error = _raised(exc, (FILENAME, TRY_FILENAME))[Reply.RAISED]["traceback"]
         return {Reply.OK: {"value": value, "output": printed.text(), "error": error}}

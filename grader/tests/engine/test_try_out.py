@@ -20,7 +20,7 @@ from grader.engine.sandbox.messages import (
 from .conftest import PACKS
 
 
-def test_each_expressions_value_is_shown_and_statements_share_the_modules_globals(judge, pack):
+def test_each_expressions_value_is_shown_and_statements_share_a_namespace_with_the_modules_names(judge, pack):
     result = judge.try_out(pack, pack.solution, "x = np.array([1., 2.])\ndouble(x)\nx.sum()\n")
     assert not result.error and not result.internal
     assert [(r.line, r.source, r.value) for r in result.lines] == [
@@ -28,6 +28,18 @@ def test_each_expressions_value_is_shown_and_statements_share_the_modules_global
         (2, "double(x)", "array([2., 4.])"),
         (3, "x.sum()", "np.float64(3.0)" if np.__version__ >= "2" else "3.0"),
     ]
+
+
+def test_what_the_calls_assign_stays_out_of_the_modules_globals(judge, pack):
+    code = "import numpy as np\nk = 2\ndef double(x):\n    return k * np.asarray(x)\n"
+    result = judge.try_out(pack, code, "k = 10\ndouble(1)\nk\n")
+    assert [r.value for r in result.lines] == [None, "np.int64(2)", "10"]
+
+
+def test_numpy_is_at_hand_even_if_the_code_does_not_import_it(judge, pack):
+    result = judge.try_out(pack, "def double(x):\n    return np.asarray(x) * 2\n", "np.ones(2)\ndouble(1)\n")
+    assert result.lines[0].value == "array([1., 1.])"
+    assert "NameError: name 'np' is not defined" in result.lines[1].error  # as a Run would find it
 
 
 def test_a_function_returning_none_shows_none_and_print_does_not(judge, pack):
@@ -76,7 +88,7 @@ def test_the_calls_cannot_reach_the_tests_or_the_reference(judge, pack, name):
     secret = (PACKS / "double" / name).read_text()
     path = str(PACKS / "double" / name)
     result = judge.try_out(pack, "x = 1\n", f"sorted(globals())\nopen({path!r}).read()\n")
-    assert result.lines[0].value == "['__builtins__', '__file__', '__name__', 'x']"  # no learner, reference, rng
+    assert result.lines[0].value == "['__builtins__', '__file__', '__name__', 'np', 'x']"  # no learner, reference
     assert "PermissionError" in result.lines[1].error
     shown = [result.error, result.stdout, *(f"{r.value} {r.output} {r.error}" for r in result.lines)]
     assert not any(secret.strip() in text for text in shown)
