@@ -174,6 +174,10 @@ def scratch(request: HttpRequest, slug: str) -> HttpResponse:
             user=request.user, challenge=challenge, code=_posted(request), source=_posted(request, "scratch")
         )
     except SubmissionRefused as exc:
+        pending = exc.in_flight
+        if request.htmx and pending is not None and pending.version_id == challenge.current_version_id:
+            # the try-out in flight is this page's (another tab's): the panel follows it, and says why
+            return _scratch_response(request, pending, notice=str(exc), status=exc.status)
         context = {"message": str(exc), "challenge": challenge}
         template = "grader/_scratch_refused.html" if request.htmx else "grader/refused.html"
         return render(request, template, context, status=exc.status)
@@ -182,8 +186,10 @@ def scratch(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("grader:scratch_detail", pk=run.pk)
 
 
-def _scratch_response(request: HttpRequest, run: ScratchRun, template: str = "grader/_scratch.html") -> HttpResponse:
-    return render(request, template, {"run": run, "poll_ms": poll_ms(None)})
+def _scratch_response(
+    request: HttpRequest, run: ScratchRun, template: str = "grader/_scratch.html", notice: str = "", status: int = 200
+) -> HttpResponse:
+    return render(request, template, {"run": run, "poll_ms": poll_ms(None), "notice": notice}, status=status)
 
 
 def _own_run(request: HttpRequest, pk: int, **kwargs) -> ScratchRun:

@@ -63,6 +63,7 @@ MAX_TRY_BYTES = 64 * 1024  # of a try-out's source (the web app's limit is lower
 TRY_VALUE_CHARS = 4096
 TRY_OUTPUT_CHARS = 16 * 1024 + 64
 TRY_SOURCE_CHARS = 2000  # of one statement's source, shown beside its value
+TRY_SHOWN_CHARS = 128 * 1024  # of all the values and output of one try-out: later lines are not run
 
 
 class LearnerError(Exception):
@@ -438,10 +439,17 @@ class Judge:
         if stopped:
             result.error = cut(stopped)
             return
+        shown = 0  # characters of values, output and errors so far
         for index, (first, last) in enumerate(spans):
             session.begin_step(limits.time_per_test)
             if session.used_up:
-                result.error = f"Not run further: the {limits.time_total:g} s of CPU for all the lines were used up."
+                spent = "CPU" if session.cpu_left <= 0 else "waiting"
+                result.error = (
+                    f"Not run further: the {limits.time_total:g} s of {spent} for all the lines were used up."
+                )
+                break
+            if shown >= TRY_SHOWN_CHARS:
+                result.error = f"Not run further: the lines above showed {TRY_SHOWN_CHARS // 1024} KiB already."
                 break
             row = TriedLine(first, last, cut("\n".join(lines[first - 1 : last]), TRY_SOURCE_CHARS))
             result.lines.append(row)
@@ -453,6 +461,7 @@ class Judge:
             row.output, row.error = cut(tried.output, TRY_OUTPUT_CHARS), cut(tried.error or "")
             if row.error:
                 break
+            shown += len(row.value or "") + len(row.output)
         else:
             if len(spans) == MAX_STATEMENTS and any(s.strip() for s in lines[spans[-1][1] :]):
                 result.error = f"Only the first {MAX_STATEMENTS} statements are run."

@@ -6,7 +6,7 @@ run and says so; the calls reach nothing a test or the reference holds."""
 import numpy as np
 import pytest
 
-from grader.engine.judge import TRY_OUTPUT_CHARS, TRY_VALUE_CHARS
+from grader.engine.judge import TRY_OUTPUT_CHARS, TRY_SHOWN_CHARS, TRY_VALUE_CHARS
 from grader.engine.sandbox.messages import (
     MAX_STATEMENTS,
     ReplyError,
@@ -104,6 +104,21 @@ def test_what_is_shown_is_cut_to_a_bound(judge, pack):
     assert len(result.stdout) == TRY_OUTPUT_CHARS + len(" (cut)") and result.stdout.endswith(
         " (cut)"
     )  # past sys.stdout
+
+
+def test_a_try_out_shows_a_bounded_total(judge, pack):
+    result = judge.try_out(pack, pack.solution, "print('x' * 10**5)\n" * 20)  # each line shows its most
+    shown = [len(r.output) for r in result.lines]
+    assert sum(shown[:-1]) < TRY_SHOWN_CHARS <= sum(shown) and len(result.lines) < 20  # then no more is run
+    assert result.error == f"Not run further: the lines above showed {TRY_SHOWN_CHARS // 1024} KiB already."
+
+
+def test_numpys_warnings_are_shown_with_the_line_that_warned(judge, pack):
+    result = judge.try_out(
+        pack, "import numpy as np\ndef double(x):\n    return np.exp(x)\n", "double(np.array([1000.]))"
+    )
+    [row] = result.lines
+    assert row.value == "array([inf])" and "RuntimeWarning: overflow encountered in exp" in row.output
 
 
 def test_only_the_first_statements_are_run(judge, pack):

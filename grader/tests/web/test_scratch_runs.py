@@ -146,6 +146,21 @@ def test_without_javascript_the_form_lands_on_the_runs_page(alice_client, alice,
     assert reverse("challenges:detail", args=["softmax"]) in page
 
 
+def test_a_second_try_while_one_is_in_flight_follows_it_on_its_page_and_is_only_named_elsewhere(alice_client, softmax):
+    alice_client.post(reverse("grader:scratch", args=["softmax"]), {"code": "x = 1\n", "scratch": "x"}, **HTMX)
+    first = ScratchRun.objects.get()
+    again = alice_client.post(reverse("grader:scratch", args=["softmax"]), {"code": "x = 2\n", "scratch": "x"}, **HTMX)
+    assert again.status_code == 409 and b"still in progress" in again.content
+    assert f'data-scratch="{first.pk}"'.encode() in again.content and b'data-status="queued"' in again.content
+    other = alice_client.post(
+        reverse("grader:scratch", args=["batch-norm"]), {"code": "x = 2\n", "scratch": "x"}, **HTMX
+    )
+    assert (
+        other.status_code == 409 and b'data-status="refused"' in other.content and b"data-scratch" not in other.content
+    )
+    assert ScratchRun.objects.count() == 1
+
+
 def test_refusals_are_a_fragment_with_htmx_and_a_page_without(alice_client, softmax):
     url = reverse("grader:scratch", args=["softmax"])
     big = alice_client.post(url, {"code": "x = 1\n", "scratch": "#" * (SCRATCH_MAX_BYTES + 1)}, **HTMX)
