@@ -474,23 +474,22 @@ def _scratch_give_up(rows: QuerySet[ScratchRun]) -> int:
 
 def scratch_sweep() -> dict[str, int]:
     """Resend try-outs lost as ``submission_sweep`` resends gradings (or give
-    up on them), and drop those older than SCRATCH_KEEP."""
+    up on them), and drop finished ones older than SCRATCH_KEEP (or the rate
+    window, if longer)."""
     from grader.tasks import try_scratch
 
     now = timezone.now()
-    lost = Q(
-        status=ScratchRun.Status.RUNNING, started__lt=now - timedelta(seconds=settings.GRADER_STUCK_RUNNING_SECONDS)
-    )
-    lost |= Q(
-        status=ScratchRun.Status.QUEUED, enqueued__lt=now - timedelta(seconds=settings.GRADER_STUCK_QUEUED_SECONDS)
-    )
+    running_since = now - timedelta(seconds=settings.GRADER_STUCK_RUNNING_SECONDS)
+    queued_since = now - timedelta(seconds=settings.GRADER_STUCK_QUEUED_SECONDS)
+    lost = Q(status=ScratchRun.Status.RUNNING, started__lt=running_since)
+    lost |= Q(status=ScratchRun.Status.QUEUED, enqueued__lt=queued_since)
     counts = {}
     counts["scratch runs"], counts["gave up"] = requeue_lost(
         ScratchRun, lost, try_scratch, now, give_up=_scratch_give_up
     )
-    counts["dropped"], _ = (
-        ScratchRun.objects.filter(created__lt=now - SCRATCH_KEEP).exclude(status__in=IN_FLIGHT).delete()
-    )
+    keep = max(SCRATCH_KEEP, timedelta(seconds=settings.GRADER_RATE_WINDOW))  # the rate limit counts them
+    old = ScratchRun.objects.filter(created__lt=now - keep).exclude(status__in=IN_FLIGHT)
+    counts["dropped"], _ = old.delete()
     if counts["scratch runs"]:
         log.warning("sweeper re-enqueued %(scratch runs)d lost scratch runs", counts)
     return counts
