@@ -16,7 +16,7 @@ from challenges.selectors import (
 )
 from courses.selectors import challenge_assignment_context
 from grader.engine.pack import split_hints
-from grader.selectors import challenge_progress, draft_code, editor_code_for, hints_unlocked
+from grader.selectors import challenge_progress, draft_code, editor_code_for, hints_unlocked, scratch_example
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -90,6 +90,8 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "run_url": reverse("grader:run", args=[slug]),
         "submit_url": reverse("grader:submit", args=[slug]),
         "draft_url": reverse("grader:draft", args=[slug]),
+        "scratch_url": reverse("grader:scratch", args=[slug]),
+        "scratch_example": scratch_example(functions=version.functions, starter=version.starter),
     }
     if request.user.is_authenticated:
         progress = challenge_progress(user=request.user, challenge=challenge)

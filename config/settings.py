@@ -233,6 +233,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "grader@localhost")
 GRADER_MAX_CODE_BYTES = envint("GRADER_MAX_CODE_BYTES", 64 * 1024)
 GRADER_RATE_LIMIT = envint("GRADER_RATE_LIMIT", 30)  # gradings per user ...
 GRADER_RATE_WINDOW = envint("GRADER_RATE_WINDOW", 600)  # ... per this many seconds
+GRADER_SCRATCH_RATE_LIMIT = envint("GRADER_SCRATCH_RATE_LIMIT", 60)  # try-outs (own input) per user per window
 # The sweeper re-enqueues a submission queued this long without a worker
 # claiming it, or running this long (longer than the task's hard time limit).
 GRADER_STUCK_QUEUED_SECONDS = envint("GRADER_STUCK_QUEUED_SECONDS", 120)

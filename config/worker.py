@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from courses.services import similarity_sweep
 from grader.engine import judge
 from grader.engine.sandbox import hardening
-from grader.services import submission_sweep, worker_heartbeat
+from grader.services import scratch_sweep, submission_sweep, worker_heartbeat
 from lti.services import score_sweep
 from studio.services import studio_sweep
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 _stop = threading.Event()
 
 # Each app's own sweep of lost work; housekeeping runs every one.
-SWEEPS = (submission_sweep, studio_sweep, similarity_sweep, score_sweep)
+SWEEPS = (submission_sweep, scratch_sweep, studio_sweep, similarity_sweep, score_sweep)
 
 
 @worker_init.connect

@@ -87,3 +87,38 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen:%H:%M:%S}"
+
+
+class ScratchRun(models.Model):
+    """A learner's own calls of their code ("Try your own input"): run in the
+    sandbox like a grading, against no test; counted in no score or attempt.
+    Only its owner ever sees it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"  # stored, a task enqueued after commit
+        RUNNING = "running"  # claimed by a worker
+        DONE = "done"  # what the calls showed is stored (their exceptions and timeouts too)
+        ERROR = "error"  # the grader failed, or the sweeper gave up: not the learner's doing
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scratch_runs")
+    # ephemeral: it goes with its version, where a Submission keeps its version alive
+    version = models.ForeignKey(ChallengeVersion, on_delete=models.CASCADE, related_name="scratch_runs")
+    code = models.TextField()  # the editor's code when Try was pressed
+    source = models.TextField()  # the learner's calls
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    output = models.JSONField(default=dict, blank=True)  # grader.engine.results.TryResult, cleaned
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    enqueued = models.DateTimeField(default=timezone.now)  # last message sent for it; the sweeper resends lost ones
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created"]), models.Index(fields=["status", "created"])]
+
+    def __str__(self) -> str:
+        return f"scratch #{self.pk} {self.user} {self.status}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.ERROR)

@@ -4,7 +4,9 @@ read its learners' work on its challenges (``submission_read_requested``)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Window
+import ast
+
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils.timesince import timesince
 
 from accounts.roles import is_instructor
 from challenges.models import Challenge
-from grader.models import Draft, Submission
+from grader.models import Draft, ScratchRun, Submission
 
 HISTORY_LENGTH = 20
 HIDDEN_MESSAGE = "Hidden test: its inputs and expected values are not shown."
@@ -183,3 +185,31 @@ def poll_ms(position: int | None) -> int:
     Far back in a long queue the verdict is seconds away: asking every 150 ms
     would only take CPU from the workers that are grading it."""
     return min(POLL_MS_MAX, POLL_MS + POLL_MS_PER_PLACE * ((position or 1) - 1))
+
+
+def scratch_for_user(*, user, pk: int, with_challenge: bool = False) -> ScratchRun | None:
+    """The try-out if it is *user*'s own: nobody else sees one, staff included
+    (it is practice scribbling, not work handed in)."""
+    runs = ScratchRun.objects.filter(pk=pk, user=user)
+    if with_challenge:
+        runs = runs.annotate(slug=F("version__challenge__slug"), title=F("version__challenge__title"))
+    return runs.first()
+
+
+def scratch_example(*, functions: list[str], starter: str) -> str:
+    """A first call to try, prefilled in the page's "Try your own input": the
+    challenge's entry function on a small array for each parameter the
+    starter gives it (the starter is the author's, so parsing it is safe)."""
+    name = functions[0] if functions else "f"
+    params: list[str] = []
+    try:
+        tree = ast.parse(starter)
+    except (SyntaxError, ValueError):
+        tree = ast.Module([], [])
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            positional = node.args.posonlyargs + node.args.args
+            params = [a.arg for a in positional[: len(positional) - len(node.args.defaults)]]
+            break
+    lines = [f"{p} = np.array([1.0, 2.0, 3.0])" for p in params]
+    return "\n".join([*lines, f"{name}({', '.join(params)})"]) + "\n"

@@ -21,7 +21,7 @@ from challenges.models import Challenge, ChallengeVersion
 from grader.engine.judge import default_judge
 from grader.engine.results import GradingResult, cut
 from grader.engine.results import Status as TestStatus
-from grader.models import Draft, Submission, WorkerHeartbeat
+from grader.models import Draft, ScratchRun, Submission, WorkerHeartbeat
 
 log = logging.getLogger(__name__)
 
@@ -116,24 +116,30 @@ def submission_create(*, user, challenge: Challenge, code: str, kind: str, previ
 
 def _refusal(user) -> SubmissionRefused | None:
     """Why *user* may not start a grading now (one in flight, or the rate limit), if so."""
-    limit, window = settings.GRADER_RATE_LIMIT, settings.GRADER_RATE_WINDOW
+    return _busy_or_rate_refusal(Submission.objects.filter(user=user), settings.GRADER_RATE_LIMIT, "grading")
+
+
+IN_FLIGHT = ("queued", "running")  # the statuses of work not yet done, a Submission's as a ScratchRun's
+
+
+def _busy_or_rate_refusal(rows: QuerySet, limit: int, noun: str) -> SubmissionRefused | None:
+    """Why one more of a user's *rows* (each with ``status`` and ``created``)
+    may not start now: one still in flight, or *limit* in the rate window."""
+    window = settings.GRADER_RATE_WINDOW
     since = timezone.now() - timedelta(seconds=window)
-    counts = Submission.objects.filter(user=user).aggregate(  # both checks in one query
-        in_flight=Count("pk", filter=Q(status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])),
-        recent=Count("pk", filter=Q(created__gte=since)),
+    counts = rows.aggregate(  # both checks in one query
+        in_flight=Count("pk", filter=Q(status__in=IN_FLIGHT)), recent=Count("pk", filter=Q(created__gte=since))
     )
     if counts["in_flight"]:
-        pending = Submission.objects.filter(user=user, status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])
         return SubmissionRefused(
-            "A grading of yours is still in progress; wait for its result. Your code is saved.",
-            status=409, in_flight=pending.order_by("-created").first(),
+            f"A {noun} of yours is still in progress; wait for its result. Your code is saved.",
+            status=409, in_flight=rows.filter(status__in=IN_FLIGHT).order_by("-created").first(),
         )  # fmt: skip
     if counts["recent"] >= limit:
-        recent = Submission.objects.filter(user=user, created__gte=since)
-        oldest = recent.order_by("created").values_list("created", flat=True).first()
+        oldest = rows.filter(created__gte=since).order_by("created").values_list("created", flat=True).first()
         wait = max(1, int((oldest + timedelta(seconds=window) - timezone.now()).total_seconds() // 60) + 1)
         return SubmissionRefused(
-            f"You have used your {limit} gradings for the last {window // 60} minutes; "
+            f"You have used your {limit} {noun}s for the last {window // 60} minutes; "
             f"try again in {wait} minute{'s' if wait != 1 else ''}. Your code is saved."
         )
     return None
@@ -394,4 +400,96 @@ def submission_sweep() -> dict[str, int]:
         counts["gave up"] += ended
     if counts["running"] or counts["queued"]:
         log.warning("sweeper re-enqueued %(running)d stuck running and %(queued)d lost queued submissions", counts)
+    return counts
+
+
+# ---- Try your own input: the learner's own calls of their code, no tests ----
+
+SCRATCH_MAX_BYTES = 4 * 1024  # of the calls: a few lines, not a second program
+SCRATCH_KEEP = timedelta(days=1)  # a try-out is read once, at once; the sweep drops older ones
+
+
+def scratch_create(*, user, challenge: Challenge, code: str, source: str) -> ScratchRun:
+    """Store a try-out of *code* (the editor's) with the learner's calls
+    *source*, and enqueue it once committed. Its own limits: one in flight per
+    learner and GRADER_SCRATCH_RATE_LIMIT per window, apart from gradings. The
+    code is saved as the draft in the same transaction, as Run does (without
+    JavaScript the page reloads with it)."""
+    from grader.tasks import try_scratch
+
+    code_check(code)
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size > SCRATCH_MAX_BYTES:
+        raise SubmissionRefused(f"Your input is {size} bytes; the limit is {SCRATCH_MAX_BYTES}.", status=413)
+    if "\x00" in source:
+        raise SubmissionRefused("Your input contains a NUL character (\\0), which Python does not accept.", status=400)
+    if challenge.current_version_id is None:
+        raise SubmissionRefused("This challenge has no content yet.", status=404)
+    with transaction.atomic():
+        _draft_upsert(user=user, challenge=challenge, code=code)
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()  # one request of theirs at a time
+        runs = ScratchRun.objects.filter(user=user)
+        refusal = _busy_or_rate_refusal(runs, settings.GRADER_SCRATCH_RATE_LIMIT, "try-out")
+        if refusal is None:
+            run = ScratchRun.objects.create(
+                user=user, version_id=challenge.current_version_id, code=code, source=source
+            )
+            transaction.on_commit(lambda: try_scratch.delay(run.pk), robust=True)  # lost: the sweeper resends it
+    if refusal is not None:
+        raise refusal
+    return run
+
+
+def scratch_execute(*, scratch_id: int) -> ScratchRun | None:
+    """Run a queued try-out in the sandbox and store what it showed. Safe to
+    call twice: claiming is a conditional update, as for a grading."""
+    claimed = ScratchRun.objects.filter(pk=scratch_id, status=ScratchRun.Status.QUEUED).update(
+        status=ScratchRun.Status.RUNNING, started=timezone.now(), attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        log.info("scratch run %s: not queued, nothing to run", scratch_id)
+        return None
+    run = ScratchRun.objects.select_related("version").get(pk=scratch_id)
+    result = default_judge().try_out(run.version.pack(), run.code, run.source)
+    fields = {
+        "status": ScratchRun.Status.ERROR if result.internal else ScratchRun.Status.DONE,
+        "output": clean_json(result.to_dict()),  # the learner process's text: cut, cleaned, only shown
+        "finished": timezone.now(),
+    }
+    mine = ScratchRun.objects.filter(pk=run.pk, status=ScratchRun.Status.RUNNING, attempts=run.attempts)
+    if not _despite_database_outage(lambda: mine.update(**fields), run.pk):
+        log.warning("scratch run %s: taken over while running; result dropped", run.pk)
+        return None
+    for name, value in fields.items():
+        setattr(run, name, value)
+    return run
+
+
+def _scratch_give_up(rows: QuerySet[ScratchRun]) -> int:
+    error = (
+        f"The grader gave up after {settings.GRADER_MAX_ATTEMPTS} attempts. This is not your fault; please try again."
+    )
+    return rows.update(status=ScratchRun.Status.ERROR, output={"error": error}, finished=timezone.now())
+
+
+def scratch_sweep() -> dict[str, int]:
+    """Resend try-outs lost as ``submission_sweep`` resends gradings (or give
+    up on them), and drop finished ones older than SCRATCH_KEEP (or the rate
+    window, if longer)."""
+    from grader.tasks import try_scratch
+
+    now = timezone.now()
+    running_since = now - timedelta(seconds=settings.GRADER_STUCK_RUNNING_SECONDS)
+    queued_since = now - timedelta(seconds=settings.GRADER_STUCK_QUEUED_SECONDS)
+    lost = Q(status=ScratchRun.Status.RUNNING, started__lt=running_since)
+    lost |= Q(status=ScratchRun.Status.QUEUED, enqueued__lt=queued_since)
+    counts = {}
+    counts["scratch runs"], counts["gave up"] = requeue_lost(
+        ScratchRun, lost, try_scratch, now, give_up=_scratch_give_up
+    )
+    keep = max(SCRATCH_KEEP, timedelta(seconds=settings.GRADER_RATE_WINDOW))  # the rate limit counts them
+    old = ScratchRun.objects.filter(created__lt=now - keep).exclude(status__in=IN_FLIGHT)
+    counts["dropped"], _ = old.delete()
+    if counts["scratch runs"]:
+        log.warning("sweeper re-enqueued %(scratch runs)d lost scratch runs", counts)
     return counts

@@ -16,16 +16,17 @@ from challenges.models import Challenge, ChallengeVersion
 from challenges.selectors import challenge_neighbours
 from challenges.views import rewards_context
 from config.middleware import allow_body
-from grader.models import Submission
+from grader.models import ScratchRun, Submission
 from grader.selectors import (
     history_table,
     poll_ms,
     queue_position,
+    scratch_for_user,
     submission_for_user,
     submission_history,
     tests_for_viewer,
 )
-from grader.services import SubmissionRefused, draft_save, submission_create
+from grader.services import SubmissionRefused, draft_save, scratch_create, submission_create
 
 # A paste far past the code limit still reaches the view and gets the learner's
 # message: Django refuses a form body past DATA_UPLOAD_MAX_MEMORY_SIZE unread.
@@ -37,17 +38,18 @@ class BadCode(SubmissionRefused):
         super().__init__(message, status=400)
 
 
-def _posted_code(request: HttpRequest) -> str:
-    """The code field, refusing bytes that are not UTF-8 (Django would quietly
-    replace them, and the learner would lose characters without knowing)."""
+def _posted(request: HttpRequest, name: str = "code") -> str:
+    """A posted text field (the code, the learner's calls), refusing bytes that
+    are not UTF-8 (Django would quietly replace them, and the learner would
+    lose characters without knowing)."""
     try:
         if request.content_type == "application/x-www-form-urlencoded":
             try:
                 fields = parse_qs(request.body.decode("ascii"), encoding="utf-8", errors="strict")
             except (UnicodeDecodeError, ValueError) as exc:
                 raise BadCode("Your code is not valid UTF-8 text.") from exc
-            return fields.get("code", [""])[0]
-        return request.POST.get("code", "")
+            return fields.get(name, [""])[0]
+        return request.POST.get(name, "")
     except RequestDataTooBig as exc:
         limit = settings.GRADER_MAX_CODE_BYTES // 1024
         raise SubmissionRefused(f"Your code is far larger than the {limit} KiB limit.", status=413) from exc
@@ -62,7 +64,7 @@ def grade_response(request: HttpRequest, challenge: Challenge, kind: str, previe
     """Store a Run or Submit and answer with its first result fragment (htmx) or page."""
     try:
         submission = submission_create(
-            user=request.user, challenge=challenge, code=_posted_code(request), kind=kind, preview=preview
+            user=request.user, challenge=challenge, code=_posted(request), kind=kind, preview=preview
         )
     except SubmissionRefused as exc:
         pending = exc.in_flight
@@ -97,7 +99,7 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
 def draft(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = _challenge(slug)
     try:
-        saved = draft_save(user=request.user, challenge=challenge, code=_posted_code(request))
+        saved = draft_save(user=request.user, challenge=challenge, code=_posted(request))
     except SubmissionRefused as exc:
         return JsonResponse({"saved": False, "error": str(exc)}, status=exc.status)
     return JsonResponse({"saved": True, "updated": saved.updated.isoformat()})
@@ -159,3 +161,52 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if submission is None:
         raise Http404
     return render(request, "grader/submission.html", _result_context(request, submission))
+
+
+@code_body
+@login_required
+@require_POST
+def scratch(request: HttpRequest, slug: str) -> HttpResponse:
+    """Try your own input: run the editor's code with the learner's calls, no tests."""
+    challenge = _challenge(slug)
+    try:
+        run = scratch_create(
+            user=request.user, challenge=challenge, code=_posted(request), source=_posted(request, "scratch")
+        )
+    except SubmissionRefused as exc:
+        pending = exc.in_flight
+        if request.htmx and pending is not None and pending.version_id == challenge.current_version_id:
+            # the try-out in flight is this page's (another tab's): the panel follows it, and says why
+            return _scratch_response(request, pending, notice=str(exc), status=exc.status)
+        context = {"message": str(exc), "challenge": challenge}
+        template = "grader/_scratch_refused.html" if request.htmx else "grader/refused.html"
+        return render(request, template, context, status=exc.status)
+    if request.htmx:
+        return _scratch_response(request, run)
+    return redirect("grader:scratch_detail", pk=run.pk)
+
+
+def _scratch_response(
+    request: HttpRequest, run: ScratchRun, template: str = "grader/_scratch.html", notice: str = "", status: int = 200
+) -> HttpResponse:
+    return render(request, template, {"run": run, "poll_ms": poll_ms(None), "notice": notice}, status=status)
+
+
+def _own_run(request: HttpRequest, pk: int, **kwargs) -> ScratchRun:
+    run = scratch_for_user(user=request.user, pk=pk, **kwargs)
+    if run is None:
+        raise Http404
+    return run
+
+
+@login_required
+@require_GET
+def scratch_result(request: HttpRequest, pk: int) -> HttpResponse:
+    return _scratch_response(request, _own_run(request, pk))
+
+
+@login_required
+@require_GET
+def scratch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The try-out on a page of its own: where the form lands without JavaScript."""
+    return _scratch_response(request, _own_run(request, pk, with_challenge=True), "grader/scratch.html")

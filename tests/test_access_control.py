@@ -27,7 +27,7 @@ from courses.models import (
 )
 from courses.services import assignment_save, course_create, extension_grant
 from gradebook.tests.conftest import make_submission
-from grader.services import submission_create
+from grader.services import scratch_create, submission_create
 from lti.models import LtiContext, LtiUser, Platform, ResourceLink, ScoreSync
 from studio.models import Regrade, ValidationRun
 
@@ -49,6 +49,10 @@ EXPECTED = {
     "challenges/<slug:slug>/run/": (LOGIN, 405, 405, 405, 405),
     "challenges/<slug:slug>/submit/": (LOGIN, 405, 405, 405, 405),
     "challenges/<slug:slug>/draft/": (LOGIN, 405, 405, 405, 405),
+    "challenges/<slug:slug>/try/": (LOGIN, 405, 405, 405, 405),
+    # a try-out is its owner's only: practice scribbling, not work an instructor grades
+    "scratch/<int:pk>/": (LOGIN, 200, 404, 404, 404),
+    "scratch/<int:pk>/result/": (LOGIN, 200, 404, 404, 404),
     "submissions/<int:pk>/": (LOGIN, 200, 404, 200, 200),
     "submissions/<int:pk>/result/": (LOGIN, 200, 404, 200, 200),
     "accounts/signup/": (200, 302, 302, 302, 302),
@@ -108,7 +112,8 @@ EXPECTED = {
     "lti/setup/": (LOGIN, 404, 404, 404, 404),
 }
 # routes whose <pk> is not a submission's: the object the fixture made for them
-PK_OF = {"studio/validations/": "validation", "studio/regrades/": "regrade", "accounts/tokens/": "token"}
+PK_OF = {"studio/validations/": "validation", "studio/regrades/": "regrade", "accounts/tokens/": "token",
+         "scratch/": "scratch"}  # fmt: skip
 
 
 def routes(resolver=None, prefix=""):
@@ -159,6 +164,7 @@ def visitors(client, django_user_model, alice, bob, softmax):
     values["validation"] = str(ValidationRun.objects.create(version=softmax.current_version).pk)
     values["regrade"] = str(Regrade.objects.create(challenge=softmax, version=softmax.current_version).pk)
     values["token"] = str(token_create(user=alice, name="walk", scopes=["read"])[0].pk)
+    values["scratch"] = str(scratch_create(user=alice, challenge=softmax, code="x = 1\n", source="x\n").pk)
     values["course_id"] = str(course_create(user=teacher, title="Walked", now=timezone.now()).pk)
     return values, {"anonymous": None, "owner": alice, "other": bob, "instructor": teacher, "admin": admin}
 

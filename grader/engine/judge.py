@@ -19,7 +19,7 @@ import numpy as np
 
 from grader.engine import checks
 from grader.engine.pack import Pack, Suite, load_suite
-from grader.engine.results import GradingResult, Status, TestResult, Verdict, cut
+from grader.engine.results import GradingResult, Status, TestResult, TriedLine, TryResult, Verdict, cut
 from grader.engine.sandbox import protocol
 from grader.engine.sandbox.client import (
     WAIT_FACTOR,
@@ -33,7 +33,20 @@ from grader.engine.sandbox.client import (
     SandboxError,
 )
 from grader.engine.sandbox.hardening import tune_malloc
-from grader.engine.sandbox.messages import Call, Fresh, Load, Raised, Reply, ReplyError, loaded_names
+from grader.engine.sandbox.messages import (
+    MAX_STATEMENTS,
+    Call,
+    Fresh,
+    Load,
+    Raised,
+    Reply,
+    ReplyError,
+    TryLine,
+    Tryout,
+    loaded_names,
+    read_tried,
+    tried_spans,
+)
 from grader.engine.sandbox.protocol import OpaqueArgument, ProtocolError
 
 log = logging.getLogger(__name__)
@@ -44,6 +57,13 @@ ONLY_NUMPY = (
 )
 CREDITED_PARTS = 64  # values and containers in a reply whose reading is taken off a timed call
 HIDDEN_NOT_RUN = "not run"
+GRADER_FAILED = "The grader failed ({}); this is not your fault. Please try again."
+MAX_TRY_BYTES = 64 * 1024  # of a try-out's source (the web app's limit is lower)
+# Caps on what a try-out shows, a little above the learner side's own (which is untrusted)
+TRY_VALUE_CHARS = 4096
+TRY_OUTPUT_CHARS = 16 * 1024 + 64
+TRY_SOURCE_CHARS = 2000  # of one statement's source, shown beside its value
+TRY_SHOWN_CHARS = 128 * 1024  # of all the values and output of one try-out: later lines are not run
 
 
 class LearnerError(Exception):
@@ -290,17 +310,22 @@ class Judge:
         except Exception as exc:  # noqa: BLE001  (never blamed on the learner)
             log.exception("internal error grading %s", pack.slug)
             result.verdict, result.score = Verdict.INTERNAL_ERROR, 0.0
-            result.error = f"The grader failed ({type(exc).__name__}); this is not your fault. Please try again."
+            result.error = GRADER_FAILED.format(type(exc).__name__)
         finally:
-            try:
-                session.kill()
-                self.sandbox.prepare(memory_mb=pack.limits.memory_mb, cpu_seconds=pack.limits.time_total)
-            except SandboxError:
-                log.exception("sandbox failed while ending a learner process")
+            self._end(session)
             result.stdout = output.text()
             result.duration_ms = round((time.monotonic() - start) * 1000, 2)
             result.cpu_ms = round((pack.limits.time_total - session.cpu_left) * 1000, 2)  # kill() ended the step
         return result
+
+    def _end(self, session: _Session) -> None:
+        """End a grading's (or try-out's) learner process, and ready the next."""
+        limits = session.pack.limits
+        try:
+            session.kill()
+            self.sandbox.prepare(memory_mb=limits.memory_mb, cpu_seconds=limits.time_total)
+        except SandboxError:
+            log.exception("sandbox failed while ending a learner process")
 
     def _run(self, pack: Pack, suite: Suite, tests, session: _Session, result: GradingResult) -> None:
         limits = pack.limits
@@ -389,6 +414,75 @@ class Judge:
         result.score = round(passed / total, 6) if total else 0.0
         result.verdict = verdict_for(flags, result.tests)
 
+    def try_out(self, pack: Pack, code: str, source: str) -> TryResult:
+        """Run the learner's own calls (*source*, "Try your own input") against
+        their module (*code*), one statement at a time, in a learner process
+        with the pack's limits: each statement a test's CPU limit, all of them
+        the grading's. No test and no reference is involved; what comes back
+        is the learner process's text, cut to a bound and only shown."""
+        start = time.monotonic()
+        output = Output()
+        result = TryResult()
+        session = _Session(self.sandbox, pack, code, output)
+        try:
+            with self.sandbox.on_one_cpu():
+                self._try(pack, source, session, result)
+        except Exception as exc:  # noqa: BLE001  (never blamed on the learner)
+            log.exception("internal error trying code against %s", pack.slug)
+            result.internal = True
+            result.error = GRADER_FAILED.format(type(exc).__name__)
+        finally:
+            self._end(session)
+            result.stdout = cut(output.text(), TRY_OUTPUT_CHARS)
+            result.duration_ms = round((time.monotonic() - start) * 1000, 2)
+        return result
+
+    @staticmethod
+    def _try(pack: Pack, source: str, session: _Session, result: TryResult) -> None:
+        limits = pack.limits
+        too_large = len(session.code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES
+        if too_large or len(source.encode("utf-8", "surrogatepass")) > MAX_TRY_BYTES:
+            result.error = "The code or the input is too large to run."
+            return
+        session.begin_step(limits.time_per_test)
+        _, stopped, line = _try_step(session, session.load)
+        if stopped:
+            result.error, result.error_line = cut(f"Your code did not load:\n{stopped}"), line
+            return
+        lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # as Python counts lines
+        session.begin_step(limits.time_per_test)
+        spans, stopped, _ = _try_step(session, lambda: tried_spans(session._request(Tryout(source)), len(lines)))
+        if stopped:
+            result.error = cut(stopped)
+            return
+        shown = 0  # characters of values, output and errors so far
+        for index, (first, last) in enumerate(spans):
+            session.begin_step(limits.time_per_test)
+            if session.used_up:
+                spent = "CPU" if session.cpu_left <= 0 else "waiting"
+                result.error = (
+                    f"Not run further: the {limits.time_total:g} s of {spent} for all the lines were used up."
+                )
+                break
+            if shown >= TRY_SHOWN_CHARS:
+                result.error = f"Not run further: the lines above showed {TRY_SHOWN_CHARS // 1024} KiB already."
+                break
+            row = TriedLine(first, last, cut("\n".join(lines[first - 1 : last]), TRY_SOURCE_CHARS))
+            result.lines.append(row)
+            tried, stopped, _ = _try_step(session, lambda i=index: read_tried(session._request(TryLine(i))))
+            if stopped:
+                row.error = cut(stopped)
+                break
+            row.value = None if tried.value is None else cut(tried.value, TRY_VALUE_CHARS)
+            row.output, row.error = cut(tried.output, TRY_OUTPUT_CHARS), cut(tried.error or "")
+            if row.error:
+                break
+            shown += len(row.value or "") + len(row.output)
+        else:
+            if len(spans) == MAX_STATEMENTS and any(s.strip() for s in lines[spans[-1][1] :]):
+                result.error = f"Only the first {MAX_STATEMENTS} statements are run."
+        session.end_step()
+
     @staticmethod
     def _run_test(test, suite: Suite, proxy: LearnerProxy, session: _Session, seed: int, flags: set):
         metrics: dict = {}
@@ -428,6 +522,29 @@ class Judge:
             return Status.FAILED, f"the result could not be checked: {type(exc).__name__}: {exc}", metrics
         finally:
             checks.current_metrics.reset(token)
+
+
+def _try_step(session: _Session, step: Callable[[], object]) -> tuple[object, str, int | None]:
+    """(what *step* returned, "", None), or (None, what stopped it, its line in
+    the learner's code) when the learner's code raised, hit a limit, died or
+    broke the protocol: a try-out shows each of these and goes no further."""
+    try:
+        return step(), "", None
+    except LearnerError as exc:
+        return None, exc.traceback, exc.line
+    except LearnerTimeout as exc:
+        session.kill()
+        return None, f"Stopped: it {exc.message}.", None
+    except LearnerDied as exc:
+        session.kill()
+        return (
+            None,
+            f"Stopped: {exc.description}." if exc.out_of_cpu else f"Your code ended the process: {exc.description}.",
+            None,
+        )
+    except (Interference, BadValue, ReplyError) as exc:
+        session.kill()
+        return None, f"Your code interfered with the grader: {exc}.", None
 
 
 SHOWN_CHARS = 600  # of each value a failed sample test shows

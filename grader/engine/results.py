@@ -74,3 +74,32 @@ class GradingResult:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class TriedLine:
+    """One statement of a try-out: its lines of the source, and what the
+    learner process said it showed (text only, cut to a bound)."""
+
+    line: int
+    end: int
+    source: str
+    value: str | None = None  # an expression's value, as repr shows it
+    output: str = ""  # what it printed
+    error: str = ""  # its traceback, or the limit that stopped it
+
+
+@dataclass
+class TryResult:
+    """A try-out ("Try your own input"): the learner's own calls of their
+    code, no tests. *error* says why it stopped before the end, if it did."""
+
+    lines: list[TriedLine] = field(default_factory=list)
+    error: str = ""
+    error_line: int | None = None  # in the learner's code, when it did not load
+    stdout: str = ""  # output written past sys.stdout (to the process's own)
+    internal: bool = False  # the grader failed, not the learner's code
+    duration_ms: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)

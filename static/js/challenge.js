@@ -28,6 +28,7 @@
     const saveState = document.getElementById("save-state");
     const runButton = document.getElementById("run-button");
     const submitButton = document.getElementById("submit-button");
+    const tryButton = document.getElementById("try-button"); // Try your own input (absent in a preview)
     const starter = JSON.parse(document.getElementById("starter-code").textContent);
 
     let saved = textarea.value;
@@ -99,8 +100,24 @@
     }
     document.body.addEventListener("htmx:afterSettle", () => {
       setBusy(inFlight());
+      if (tryButton) tryButton.disabled = tryInFlight();
       resultArrived();
     });
+
+    // Try your own input: one try-out at a time too (its own, beside gradings);
+    // Ctrl/Cmd-Enter in its box tries it rather than submitting.
+    function tryInFlight() {
+      const result = document.getElementById("scratch-result");
+      return !!result && ["queued", "running"].includes(result.dataset.status);
+    }
+    const scratchSource = document.getElementById("scratch-source");
+    if (scratchSource && tryButton) {
+      scratchSource.addEventListener("keydown", (e) => {
+        if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+        e.preventDefault();
+        tryButton.click();
+      });
+    }
 
     // Ctrl/Cmd-Enter and Ctrl/Cmd-' from anywhere on the page. They click the
     // buttons, which ignore a click while disabled (a grading in flight). In the
@@ -141,19 +158,21 @@
     }
 
     // Run and Submit save the code too (on the server), so the draft is current.
+    const SAVED_WITH = new Map([[runButton, "run"], [submitButton, "submission"], [tryButton, "try-out"]]);
     document.body.addEventListener("htmx:beforeRequest", (e) => {
-      if (e.detail.elt === runButton || e.detail.elt === submitButton) {
-        setBusy(true);
+      if (e.detail.elt && SAVED_WITH.has(e.detail.elt)) {
+        if (e.detail.elt === tryButton) tryButton.disabled = true;
+        else setBusy(true);
         if (timer) clearTimeout(timer);
         timer = null;
         saved = textarea.value;
-        if (draftUrl) show("Saved with your " + (e.detail.elt === runButton ? "run" : "submission"), "ok");
+        if (draftUrl) show("Saved with your " + SAVED_WITH.get(e.detail.elt), "ok");
       }
     });
     // Refused as too large or not text: the server saved nothing, so say so
     // (the answer itself explains why) and keep warning on leaving.
     document.body.addEventListener("htmx:afterRequest", (e) => {
-      if ((e.detail.elt === runButton || e.detail.elt === submitButton) && [400, 413].includes(e.detail.xhr.status)) {
+      if (e.detail.elt && SAVED_WITH.has(e.detail.elt) && [400, 413].includes(e.detail.xhr.status)) {
         saved = null;
         if (draftUrl) show("Not saved: too large or not text", "error");
       }
@@ -164,12 +183,13 @@
       saved = null;
       changed();
       setBusy(inFlight());
+      if (tryButton) tryButton.disabled = tryInFlight();
     }
     // A result poll that fails is tried again: the grading goes on regardless,
     // and a blip in the connection must not leave the panel stuck.
     function retryPoll(e) {
       const elt = e.detail.elt;
-      const url = elt && elt.id === "result" ? elt.getAttribute("hx-get") : null;
+      const url = elt && ["result", "scratch-result"].includes(elt.id) ? elt.getAttribute("hx-get") : null;
       if (!url) return false;
       const state = elt.querySelector(".state");
       if (state && !state.querySelector(".retrying")) {
@@ -178,20 +198,21 @@
       setTimeout(() => window.htmx.ajax("GET", url, { source: elt, target: elt, swap: "outerHTML" }), POLL_RETRY_MS);
       return true;
     }
-    document.body.addEventListener("htmx:sendError", (e) => {
+    // A request that failed outright: said where it was asked for (the try-out's
+    // panel, or the result panel), and the code is saved again.
+    function failed(e, text) {
       if (retryPoll(e)) return;
-      document.getElementById("result").innerHTML =
-        '<p class="refused-message">The server could not be reached. Your code is still here; try again.</p>';
-      announce("The server could not be reached. Your code is still here; try again.");
+      const message = text + " Your code is still here; try again.";
+      const panel = document.getElementById(e.detail.elt === tryButton ? "scratch-result" : "result");
+      panel.innerHTML = '<p class="refused-message"></p>';
+      panel.firstChild.textContent = message;
+      if (e.detail.elt === tryButton) panel.className = "scratch-result refused"; // its live region reads it
+      else announce(message);
       notSavedAfterAll();
-    });
-    document.body.addEventListener("htmx:responseError", (e) => {
-      if (retryPoll(e)) return;
-      document.getElementById("result").innerHTML =
-        '<p class="refused-message">The server failed (' + e.detail.xhr.status + '). Your code is still here; try again.</p>';
-      announce("The server failed (" + e.detail.xhr.status + "). Your code is still here; try again.");
-      notSavedAfterAll();
-    });
+    }
+    document.body.addEventListener("htmx:sendError", (e) => failed(e, "The server could not be reached."));
+    document.body.addEventListener("htmx:responseError", (e) =>
+      failed(e, "The server failed (" + e.detail.xhr.status + ")."));
     window.addEventListener("beforeunload", (e) => {
       if (draftUrl && textarea.value !== saved) e.preventDefault();
     });

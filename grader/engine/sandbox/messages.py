@@ -68,7 +68,38 @@ class Call:
         return {OP: self.OP, ID: id, "name": self.name, "args": self.args, "kwargs": self.kwargs, "fresh": self.fresh}
 
 
-def read_request(msg) -> Load | Fresh | Call:
+@dataclass(frozen=True, slots=True)
+class Tryout:
+    """Parse the learner's own calls ("Try your own input"), to be run one
+    statement at a time by ``TryLine``; the reply gives each statement's first
+    and last line."""
+
+    OP = "tryout"
+    source: str
+    id: int = 0
+
+    def wire(self, id: int) -> dict:
+        return {OP: self.OP, ID: id, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class TryLine:
+    """Run statement *index* of the source the last ``Tryout`` parsed, in the
+    module's globals; the reply gives an expression's value as text and what
+    the statement printed."""
+
+    OP = "try_line"
+    index: int
+    id: int = 0
+
+    def wire(self, id: int) -> dict:
+        return {OP: self.OP, ID: id, "index": self.index}
+
+
+Request = Load | Fresh | Call | Tryout | TryLine
+
+
+def read_request(msg) -> Request:
     """The learner side's reading of a request (the judge's, so trusted; but
     the learner's code may have changed what the learner process holds)."""
     op, id = (msg.get(OP), msg.get(ID)) if type(msg) is dict else (None, None)
@@ -77,6 +108,10 @@ def read_request(msg) -> Load | Fresh | Call:
             return Load(msg["code"], id)
         if op == Fresh.OP:
             return Fresh(id)
+        if op == Tryout.OP and type(msg.get("source")) is str:
+            return Tryout(msg["source"], id)
+        if op == TryLine.OP and type(msg.get("index")) is int:
+            return TryLine(msg["index"], id)
         if op == Call.OP and type(msg.get("name")) is str and type(msg.get("args")) is list:
             kwargs = msg.get("kwargs")
             if type(kwargs) is dict and all(type(k) is str for k in kwargs):
@@ -132,3 +167,38 @@ def loaded_names(body) -> list[str]:
     if type(body) is not list or not all(type(n) is str and len(n) <= MAX_NAME for n in body):
         raise ReplyError("a load's reply must list the names the module defines")
     return body
+
+
+MAX_STATEMENTS = 50  # of one try-out; the rest is not run, and the page says so
+
+
+def tried_spans(body, lines: int) -> list[tuple[int, int]]:
+    """The statements a ``Tryout``'s OK reply says the source holds: (first,
+    last) line of each, in order, within the source's *lines*."""
+    if type(body) is list and len(body) <= MAX_STATEMENTS and all(type(s) is list and len(s) == 2 for s in body):
+        spans = [tuple(s) for s in body]
+        bounds = [n for s in spans for n in s]
+        if all(type(n) is int for n in bounds) and bounds == sorted(bounds) and all(1 <= n <= lines for n in bounds):
+            return spans
+    raise ReplyError("a try-out's reply must give the lines of each statement")
+
+
+@dataclass(frozen=True, slots=True)
+class Tried:
+    """What one statement printed, and the value of an expression, as text
+    the learner process made: shown to the learner, never read for anything."""
+
+    value: str | None  # an expression's, as repr shows it
+    output: str
+    error: str | None  # the traceback of what it raised, the learner's frames only
+
+
+def read_tried(body) -> Tried:
+    shape = type(body) is dict and body.keys() == {"value", "output", "error"}
+    if (
+        shape
+        and type(body["output"]) is str
+        and all(body[k] is None or type(body[k]) is str for k in ("value", "error"))
+    ):
+        return Tried(body["value"], body["output"], body["error"])
+    raise ReplyError("a try line's reply must give its value, output and error as text")
