@@ -88,14 +88,19 @@ class Budget:
     seconds of its CPU, and *idle* seconds neither running nor waiting for a
     CPU. Both are read from the kernel's accounts of the process, never from
     the clock on the wall, so a busy machine does not turn correct code into
-    a timeout. Neither can grow faster than the wall clock, so the limits are
-    read only when the wall clock says one could have been reached: none in
-    the usual request, answered at once."""
+    a timeout. Idle time accrues only while a request is outstanding
+    (``sent`` .. ``answered``): what the judge does between calls (a test's
+    finite differences, the reference timed) is not the learner's waiting.
+    Neither can grow faster than the wall clock, so the limits are read only
+    when the wall clock says one could have been reached: none in the usual
+    request, answered at once."""
 
     def __init__(self, pid: int, *, cpu: float, idle: float) -> None:
         self.pid, self.cpu_limit, self.idle_limit = pid, cpu, idle
         self.cpu = self.idle = self.starved = 0.0
-        self._start = self._read_at = time.monotonic()
+        self._outstanding = 0.0  # wall seconds of the requests answered so far
+        self._sent: float | None = None  # when the request now outstanding was sent
+        self._read_at = time.monotonic()
         self._base = self._accounts()
 
     def _accounts(self) -> tuple[float, float]:
@@ -107,6 +112,14 @@ class Budget:
         except OSError:  # it ended: what it used stays as read last
             return self._base[0] + self.cpu, self._base[1] + self.starved
 
+    def sent(self) -> None:
+        self._sent = time.monotonic()
+
+    def answered(self) -> None:
+        if self._sent is not None:
+            self._outstanding += time.monotonic() - self._sent
+            self._sent = None
+
     def wait(self) -> float:
         """Seconds to wait before the limits need reading again."""
         room = min(self.cpu_limit - self.cpu, self.idle_limit - self.idle)
@@ -116,7 +129,8 @@ class Budget:
         now = time.monotonic()
         run, delay = self._accounts()
         self.cpu, self.starved = run - self._base[0], delay - self._base[1]
-        self.idle = max(now - self._start - self.cpu - self.starved, 0.0)
+        outstanding = self._outstanding + (now - self._sent if self._sent is not None else 0.0)
+        self.idle = max(outstanding - self.cpu - self.starved, 0.0)
         self._read_at = now
 
     def check(self) -> None:
@@ -505,6 +519,7 @@ class LearnerProcess:
             raise BadReply(str(exc)) from exc
 
     def _exchange(self, parts: list, budget: Budget, output: Output) -> object:
+        budget.sent()
         unsent = self._write(parts)  # most requests fit in the pipe at once: one writev
         if unsent:
             self._poll.register(self.req_w, select.POLLOUT)
@@ -527,6 +542,7 @@ class LearnerProcess:
                         if not unsent:
                             self._poll.unregister(fd)
         finally:
+            budget.answered()
             if unsent and not self.closed:
                 self._poll.unregister(self.req_w)
 
