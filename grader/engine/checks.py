@@ -27,6 +27,7 @@ __all__ = [
     "check_gradient",
     "current_metrics",
     "same_result",
+    "Stopped",
 ]
 
 # The judge sets a dict here around each test; assert_speed records its ratio
@@ -40,6 +41,15 @@ _NUMERIC_KINDS = "biufc"
 _HOPELESS = 5.0
 # The first call may take this many times the limit (see assert_speed).
 _COLD_ALLOWANCE = 2.0
+
+
+class Stopped(AssertionError):
+    """A timed call stopped by the judge past its CPU cap (``timed(..., cpu_cap=)``),
+    after *seconds* of the learner's CPU: it is too slow, not out of time."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"your function was stopped after {seconds:.3g} s of CPU")
+        self.seconds = seconds
 
 
 def _fmt(x: Any) -> str:
@@ -356,6 +366,11 @@ def assert_speed(
     grows its heap and faults its pages in for this size, as the reference's
     has, so the first timed run is not charged for that, and a cache of
     results still misses. A warm-up already hopelessly slow is the verdict.
+    Each call is stopped once it has used more CPU than that hopeless bound
+    (``_HOPELESS`` × *max_ratio* × the reference's time × ``_COLD_ALLOWANCE``):
+    a loop hundreds of times slower fails this check in about the same time
+    on any machine, rather than running into the test's own CPU limit (a
+    timeout) or just under it (a failure), as the load decides.
 
     Every value timed is checked against the reference's with *check*
     (``check(actual, expected)``, raising AssertionError; ``same_result`` by
@@ -373,16 +388,29 @@ def assert_speed(
         ref_times.append(time.thread_time() - start)
     ref_min = max(min(ref_times), 1e-9)
 
+    hopeless = _HOPELESS * max_ratio * ref_min * _COLD_ALLOWANCE
+
+    def timed(a: tuple, kw: dict) -> tuple[Any, float]:
+        try:
+            return learner_fn.timed(*a, cpu_cap=hopeless, **kw)
+        except Stopped as exc:
+            _record(max(exc.seconds, hopeless) / ref_min, max_ratio)
+            raise AssertionError(
+                f"too slow: stopped after {_fmt_seconds(exc.seconds)} of CPU on {_describe_inputs(args, kwargs)}, "
+                f"more than {hopeless / ref_min:.3g}x the reference's {_fmt_seconds(ref_min)}; the limit is "
+                f"{max_ratio:g}x. {_CAUSES}"
+            ) from None
+
     warm = _reversed(args), {k: _reversed(v) for k, v in kwargs.items()}
     if _differs(warm, (args, kwargs)):
-        _, seconds = learner_fn.timed(*warm[0], **warm[1])
-        if seconds > _HOPELESS * max_ratio * ref_min * _COLD_ALLOWANCE:
+        _, seconds = timed(*warm)
+        if seconds > hopeless:
             _record(seconds / ref_min, max_ratio)
             _too_slow(seconds, ref_min, max_ratio, args, kwargs)
 
     times: list[float] = []
     for _ in range(repeat):
-        value, seconds = learner_fn.timed(*args, **kwargs)
+        value, seconds = timed(args, kwargs)
         try:
             check(value, expected)
         except AssertionError as exc:
@@ -390,7 +418,7 @@ def assert_speed(
                 f"the speed test's result on {_describe_inputs(args, kwargs)} is wrong: {exc}"
             ) from None
         times.append(float(seconds))
-        if min(times) > _HOPELESS * max_ratio * ref_min:
+        if times[0] / _COLD_ALLOWANCE > max_ratio * ref_min:  # a fail whatever follows: it counts half of it
             break
     learner_time = max(min(times), times[0] / _COLD_ALLOWANCE)
 
@@ -415,9 +443,14 @@ def _too_slow(learner_time: float, ref_min: float, max_ratio: float, args: tuple
     raise AssertionError(
         f"your function took {_fmt_seconds(learner_time)} of CPU on {_describe_inputs(args, kwargs)}, "
         f"{learner_time / ref_min:.3g}x the reference's {_fmt_seconds(ref_min)}; the limit is {max_ratio:g}x. "
-        "Common causes: a Python loop over rows or elements, converting arrays to lists, "
-        "or a temporary array much larger than the input"
+        f"{_CAUSES}"
     )
+
+
+_CAUSES = (
+    "Common causes: a Python loop over rows or elements, converting arrays to lists, "
+    "or a temporary array much larger than the input"
+)
 
 
 def _reversed(value: Any) -> Any:

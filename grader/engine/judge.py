@@ -25,6 +25,7 @@ from grader.engine.sandbox.client import (
     WAIT_FACTOR,
     BadReply,
     Budget,
+    CallCapped,
     LearnerDied,
     LearnerProcess,
     LearnerTimeout,
@@ -139,11 +140,11 @@ class _Session:
             self.budget = Budget(self.proc.pid, cpu=cpu, idle=min(self.step_limit * WAIT_FACTOR, self.idle_left))
         return self.budget
 
-    def _request(self, request: Load | Fresh | Call, timed: bool = False) -> object:
+    def _request(self, request: Load | Fresh | Call, timed: bool = False, cap: float | None = None) -> object:
         """The body of the reply to *request*, if it is OK; raises for the rest
         (ProtocolError if the request itself may not cross)."""
         try:
-            kind, body = self.proc.request(request, self._budget(), self.output, timed=timed)
+            kind, body = self.proc.request(request, self._budget(), self.output, timed=timed, cap=cap)
         except BadReply as exc:
             self.kill()
             raise Interference(str(exc)) from exc
@@ -187,7 +188,7 @@ class _Session:
         the module again, unless no call has run since it was executed."""
         self.fresh_pending = not self.pristine
 
-    def call(self, name: str, args: tuple, kwargs: dict, timed: bool = False) -> object:
+    def call(self, name: str, args: tuple, kwargs: dict, timed: bool = False, cap: float | None = None) -> object:
         self._ensure_process()
         request = Call(name, list(args), kwargs, self.fresh_pending)
         self.fresh_pending = self.pristine = False
@@ -195,7 +196,7 @@ class _Session:
         if self.record_calls:  # a sample test's failure shows its last call (its inputs are public)
             self.last_call = (name, copy.deepcopy(args), copy.deepcopy(kwargs), _NOTHING)
         try:
-            value = self._request(request, timed)
+            value = self._request(request, timed, cap)
             if self.record_calls:
                 self.last_call = (*self.last_call[:3], value)
             return value
@@ -204,7 +205,7 @@ class _Session:
         except ProtocolError as exc:  # the test passed arguments that may not cross: the author's bug
             raise TypeError(f"argument to {name}() cannot be sent to the sandbox: {exc}") from exc
 
-    def timed_call(self, name: str, args: tuple, kwargs: dict) -> tuple[object, float]:
+    def timed_call(self, name: str, args: tuple, kwargs: dict, cap: float | None = None) -> tuple[object, float]:
         """A call, and the learner process's CPU time for it, less its share of
         carrying the data, estimated by what carrying it cost the judge:
         encoding the arguments mirrors their decoding there (comparing a kept
@@ -214,14 +215,21 @@ class _Session:
         that are dear to read (30,000 empty arrays) must not buy time. The
         module is executed afresh before, untimed: its own work is not the
         function's. Only timed calls read the clocks: system calls that every
-        call of a 100-step loop would pay otherwise, for nothing."""
+        call of a 100-step loop would pay otherwise, for nothing. With a
+        *cap*, the call is stopped past that many CPU seconds of its own and
+        ``checks.Stopped`` raised; its process is killed, as after a timeout,
+        and the next call gets a new one."""
         self._ensure_process()
         if self.fresh_pending:  # a check at the module's end, tables built at import: not the function's time
             self._request(Fresh())
             self.fresh_pending = False
         proc = self.proc
         before = proc.cpu_seconds()
-        value = self.call(name, args, kwargs, timed=True)
+        try:
+            value = self.call(name, args, kwargs, timed=True, cap=cap)
+        except CallCapped as exc:
+            self.kill()
+            raise checks.Stopped(max(exc.seconds - proc.encoding_seconds, 0.0)) from None
         spent = proc.cpu_seconds() - before
         carrying = proc.encoding_seconds
         if protocol.parts_within(value, CREDITED_PARTS):
@@ -245,9 +253,10 @@ class LearnerFunction:
     def __call__(self, *args, **kwargs):
         return self._session.call(self.__name__, args, kwargs)
 
-    def timed(self, *args, **kwargs) -> tuple[object, float]:
-        """(result, CPU seconds the learner process spent on the call)"""
-        return self._session.timed_call(self.__name__, args, kwargs)
+    def timed(self, *args, cpu_cap: float | None = None, **kwargs) -> tuple[object, float]:
+        """(result, CPU seconds the learner process spent on the call); past
+        *cpu_cap* seconds the call is stopped (``checks.Stopped``)."""
+        return self._session.timed_call(self.__name__, args, kwargs, cap=cpu_cap)
 
 
 class LearnerProxy:

@@ -5,7 +5,8 @@ A test is a plain function named ``test_*`` whose parameters name fixtures:
 - ``learner``: a proxy; ``learner.softmax(Z)`` runs the learner's function in
   the sandbox and returns its result as data. ``learner.softmax.timed(Z)``
   returns ``(result, seconds)``: the learner process's CPU seconds for the
-  call, read by the judge from outside the sandbox.
+  call, read by the judge from outside the sandbox; with ``cpu_cap=s`` the
+  call is stopped past ``s`` of them (``checks.Stopped``, a failed assertion).
 - ``reference``: the challenge's solution module (trusted side).
 - ``rng``: a ``numpy.random.Generator`` seeded per test from the grading's seed
   (the site passes one per challenge version: the same inputs for everyone).

@@ -129,7 +129,7 @@ def test_float32_input(learner, reference, rng):
 
 @hidden(timeout=5.0)  # room for a slow loop to be timed and told so, not cut off
 def test_speed_on_large_parameters(learner, reference, rng):
-    w, dw, m, v = _problem(rng, (50000, 20))
+    w, dw, m, v = _problem(rng, (8000, 20))
     # Two untimed calls first: the sandbox's first calls on arrays this large
     # pay for growing its heap, which is not the update's cost.
     for _ in range(2):

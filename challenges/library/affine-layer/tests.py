@@ -135,9 +135,9 @@ def _same_out(result, expected):
 
 @hidden
 def test_speed_of_the_forward_pass(learner, reference, rng):
-    x, w, b, _ = _problem(rng, (100_000, 2, 4), 8)
+    x, w, b, _ = _problem(rng, (60_000, 2, 4), 8)
     # Two untimed calls first: x is then kept by the learner process, so the
-    # timed calls measure the matrix product, not copying 6 MB into cold memory.
+    # timed calls measure the matrix product, not copying 4 MB into cold memory.
     _forward(learner, x, w, b)
     _forward(learner, x, w, b)
     assert_speed(learner.affine_forward, reference.affine_forward, x, w, b, max_ratio=10, check=_same_out)

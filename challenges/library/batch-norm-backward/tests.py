@@ -147,7 +147,7 @@ def test_float32_input(learner, reference, rng):
 
 
 # Many short rows: the reference takes a few ms, a Python loop over rows 50x more.
-SPEED_SHAPE = (100000, 2)
+SPEED_SHAPE = (30000, 2)
 
 
 @hidden

@@ -98,9 +98,11 @@ def test_any_order_shape_and_integer_dtype(learner, reference, rng):
 
 @hidden
 def test_speed_on_a_long_schedule(learner, reference, rng):
-    step = rng.permutation(300_000)
-    args = (3e-4, 10_000, 250_000, 3e-5)
+    step = rng.permutation(200_000)
+    args = (3e-4, 10_000, 160_000, 3e-5)
     # An untimed call first: the sandbox's first call on arrays this large pays
     # for growing its heap, which is not the function's cost.
     _lr(learner, step, *args)
-    assert_speed(learner.lr_at, reference.lr_at, step, *args, max_ratio=10)
+    # 5x: the leanest loop over the steps (math.cos on each) runs at ~20x the reference,
+    # too near a 10x limit to fail it whatever the machine; numpy ways run at 1-2x.
+    assert_speed(learner.lr_at, reference.lr_at, step, *args, max_ratio=5)

@@ -164,10 +164,10 @@ def _same_out(result, expected):
 
 @hidden
 def test_speed_of_the_forward_pass(learner, reference, rng):
-    x = rng.normal(size=(1000, 1000))
+    x = rng.normal(size=(500, 1000))
     u = rng.random(size=x.shape)
     # Two untimed calls first: x and u are then kept by the learner process, so
-    # the timed calls measure the function, not copying 16 MB into cold memory.
+    # the timed calls measure the function, not copying 8 MB into cold memory.
     _forward(learner, x, 0.3, "train", u)
     _forward(learner, x, 0.3, "train", u)
     assert_speed(learner.dropout_forward, reference.dropout_forward, x, 0.3, "train", u, max_ratio=10,
@@ -176,7 +176,7 @@ def test_speed_of_the_forward_pass(learner, reference, rng):
 
 @hidden
 def test_speed_of_the_backward_pass(learner, reference, rng):
-    x = rng.normal(size=(1000, 1000))
+    x = rng.normal(size=(300, 1000))
     u = rng.random(size=x.shape)
     dout = rng.normal(size=x.shape)
     _, cache = _forward(learner, x, 0.3, "train", u)

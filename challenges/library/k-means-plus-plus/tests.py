@@ -116,6 +116,6 @@ def test_float32_input(learner, reference, rng):
 
 @hidden
 def test_speed_on_many_points(learner, reference, rng):
-    X = _blobs(rng, 20000, 8, 10)
+    X = _blobs(rng, 10000, 8, 10)
     assert_speed(learner.kmeans_pp_init, reference.kmeans_pp_init, X, 10, rng.random(10), max_ratio=10,
                  check=_check_indices)  # fmt: skip

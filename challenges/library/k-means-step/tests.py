@@ -139,6 +139,6 @@ def test_float32_input(learner, reference, rng):
 
 @hidden
 def test_speed_on_many_points(learner, reference, rng):
-    X = rng.normal(size=(100000, 2))
+    X = rng.normal(size=(50000, 2))
     centroids = rng.normal(size=(3, 2))
     assert_speed(learner.kmeans_step, reference.kmeans_step, X, centroids, max_ratio=10, check=_same_step)

@@ -141,5 +141,5 @@ def test_float32_input(learner, reference, rng):
 def test_speed_on_many_queries(learner, reference, rng):
     X_train = rng.normal(size=(50, 8))
     y_train = rng.integers(0, 5, size=50)
-    X_test = rng.normal(size=(20000, 8))
+    X_test = rng.normal(size=(10000, 8))
     assert_speed(learner.knn_predict, reference.knn_predict, X_train, y_train, X_test, 5, max_ratio=10)

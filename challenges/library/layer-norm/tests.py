@@ -158,7 +158,7 @@ def test_float32_input(learner, reference, rng):
 
 
 # Many short rows: the reference takes a few ms, a Python loop over rows 50x more.
-SPEED_SHAPE = (50000, 8)
+SPEED_SHAPE = (20000, 8)
 
 
 @hidden

@@ -162,14 +162,14 @@ def _dx_matches(result, expected):
 
 @hidden
 def test_speed_of_the_forward_pass(learner, reference, rng):
-    x = rng.normal(size=(32, 32, 32, 32))
+    x = rng.normal(size=(12, 32, 32, 32))
     assert_speed(learner.max_pool_forward, reference.max_pool_forward, x, 2, 2, 2, max_ratio=10, check=_same_out)
 
 
 @hidden
 def test_speed_of_the_backward_pass(learner, reference, rng):
-    x = rng.normal(size=(32, 32, 32, 32))
-    dout = rng.normal(size=(32, 32, 16, 16))
+    x = rng.normal(size=(12, 32, 32, 32))
+    dout = rng.normal(size=(12, 32, 16, 16))
     _, cache = _forward(learner, x, 2, 2, 2)
     _, ref_cache = reference.max_pool_forward(x, 2, 2, 2)
     # Each side's backward gets its own forward's cache; only the backward is timed.

@@ -108,6 +108,6 @@ def test_float32_inputs(learner, reference, rng):
 
 @hidden
 def test_speed_on_a_large_batch(learner, reference, rng):
-    X, Wq, Wk, Wv, Wo = _problem(rng, 4000, 4, 16)
+    X, Wq, Wk, Wv, Wo = _problem(rng, 1500, 4, 16)
     assert_speed(learner.multi_head_attention, reference.multi_head_attention, X, Wq, Wk, Wv, Wo, 4, causal=True,
                  max_ratio=10)  # fmt: skip

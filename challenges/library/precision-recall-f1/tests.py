@@ -127,7 +127,7 @@ def _same_scores(result, expected):
 
 @hidden
 def test_speed_on_many_samples_and_classes(learner, reference, rng):
-    y_true, y_pred = _labels(rng, 300_000, 200, 0.6)
+    y_true, y_pred = _labels(rng, 150_000, 200, 0.6)
     # Two untimed calls first: the inputs are then kept by the learner process,
     # so the timed calls measure the function, not copying them into cold memory.
     _scores(learner, y_true, y_pred, 200, "macro")

@@ -122,9 +122,9 @@ def _same_out(result, expected):
 
 @hidden
 def test_speed_of_the_forward_pass(learner, reference, rng):
-    x = rng.normal(size=(2000, 1000))
+    x = rng.normal(size=(1000, 1000))
     # Two untimed calls first: x is then kept by the learner process, so the
-    # timed calls measure the function, not copying 16 MB into cold memory.
+    # timed calls measure the function, not copying 8 MB into cold memory.
     _forward(learner, x)
     _forward(learner, x)
     assert_speed(learner.relu_forward, reference.relu_forward, x, max_ratio=10, check=_same_out)
@@ -132,7 +132,7 @@ def test_speed_of_the_forward_pass(learner, reference, rng):
 
 @hidden
 def test_speed_of_the_backward_pass(learner, reference, rng):
-    x = rng.normal(size=(1000, 1000))
+    x = rng.normal(size=(500, 1000))
     dout = rng.normal(size=x.shape)
     _, cache = _forward(learner, x)
     _, cache_ref = reference.relu_forward(x)

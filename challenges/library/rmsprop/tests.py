@@ -119,7 +119,7 @@ def test_float32_input(learner, reference, rng):
 
 @hidden
 def test_speed_on_large_parameters(learner, reference, rng):
-    w, dw, cache = _problem(rng, (50000, 20))
+    w, dw, cache = _problem(rng, (20000, 20))
     # Two untimed calls first: the sandbox's first calls on arrays this large
     # pay for growing its heap, which is not the update's cost.
     for _ in range(2):

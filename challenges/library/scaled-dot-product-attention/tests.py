@@ -147,5 +147,5 @@ def test_float32_inputs(learner, reference, rng):
 
 @hidden
 def test_speed_on_a_large_batch(learner, reference, rng):
-    Q, K, V = _qkv(rng, 20000, 4, 4, 8, 8)
+    Q, K, V = _qkv(rng, 5000, 4, 4, 8, 8)
     assert_speed(learner.attention, reference.attention, Q, K, V, reference.causal_mask(4), max_ratio=10)

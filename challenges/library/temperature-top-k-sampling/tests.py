@@ -162,6 +162,6 @@ def test_float32_logits(learner, reference, rng):
 
 @hidden
 def test_speed_on_a_large_batch(learner, reference, rng):
-    logits = rng.normal(size=(50000, 4))
-    assert_speed(learner.sample_next_token, reference.sample_next_token, logits, 0.7, 2, rng.random(50000),
+    logits = rng.normal(size=(20000, 4))
+    assert_speed(learner.sample_next_token, reference.sample_next_token, logits, 0.7, 2, rng.random(20000),
                  max_ratio=10)  # fmt: skip

@@ -174,7 +174,7 @@ def test_int32_labels_and_float32_inputs(learner, reference, rng):
 
 
 # Many samples through a small net: the reference takes a few ms, a loop over samples 50x more.
-SPEED_PROBLEM = (20000, 6, 10, 4)
+SPEED_PROBLEM = (8000, 6, 10, 4)
 
 
 @hidden

@@ -83,19 +83,33 @@ def _schedstat(pid: int) -> tuple[float, float] | None:
         return None
 
 
+class CallCapped(Exception):
+    """A call passed the CPU cap put on it alone (``Budget.capped``): *seconds* of CPU it used."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"stopped after {seconds:.3g} s of CPU")
+        self.seconds = seconds
+
+
 class Budget:
     """One step's limits on a learner process (the load, or a test): *cpu*
     seconds of its CPU, and *idle* seconds neither running nor waiting for a
     CPU. Both are read from the kernel's accounts of the process, never from
     the clock on the wall, so a busy machine does not turn correct code into
-    a timeout. Neither can grow faster than the wall clock, so the limits are
-    read only when the wall clock says one could have been reached: none in
-    the usual request, answered at once."""
+    a timeout. Idle time accrues only while a request is outstanding
+    (``sent`` .. ``answered``): what the judge does between calls (a test's
+    finite differences, the reference timed) is not the learner's waiting.
+    Neither can grow faster than the wall clock, so the limits are read only
+    when the wall clock says one could have been reached: none in the usual
+    request, answered at once."""
 
     def __init__(self, pid: int, *, cpu: float, idle: float) -> None:
         self.pid, self.cpu_limit, self.idle_limit = pid, cpu, idle
         self.cpu = self.idle = self.starved = 0.0
-        self._start = self._read_at = time.monotonic()
+        self._outstanding = 0.0  # wall seconds of the requests answered so far
+        self._sent: float | None = None  # when the request now outstanding was sent
+        self._cap: tuple[float, float] | None = None  # (CPU at the capped call's start, its limit)
+        self._read_at = time.monotonic()
         self._base = self._accounts()
 
     def _accounts(self) -> tuple[float, float]:
@@ -107,21 +121,47 @@ class Budget:
         except OSError:  # it ended: what it used stays as read last
             return self._base[0] + self.cpu, self._base[1] + self.starved
 
+    def sent(self) -> None:
+        self._sent = time.monotonic()
+
+    def answered(self) -> None:
+        if self._sent is not None:
+            self._outstanding += time.monotonic() - self._sent
+            self._sent = None
+
+    @contextlib.contextmanager
+    def capped(self, seconds: float):
+        """Stop the call made inside at *seconds* of its own CPU (CallCapped),
+        within the step's limit: a speed check's hopeless bound."""
+        self.measure()
+        self._cap = (self.cpu, min(self.cpu + seconds, self.cpu_limit))
+        try:
+            yield
+        finally:
+            self._cap = None
+
+    def _cpu_limit(self) -> float:
+        return self.cpu_limit if self._cap is None else self._cap[1]
+
     def wait(self) -> float:
         """Seconds to wait before the limits need reading again."""
-        room = min(self.cpu_limit - self.cpu, self.idle_limit - self.idle)
+        room = min(self._cpu_limit() - self.cpu, self.idle_limit - self.idle)
         return room - (time.monotonic() - self._read_at)
 
     def measure(self) -> None:
         now = time.monotonic()
         run, delay = self._accounts()
         self.cpu, self.starved = run - self._base[0], delay - self._base[1]
-        self.idle = max(now - self._start - self.cpu - self.starved, 0.0)
+        outstanding = self._outstanding + (now - self._sent if self._sent is not None else 0.0)
+        self.idle = max(outstanding - self.cpu - self.starved, 0.0)
         self._read_at = now
 
     def check(self) -> None:
-        """Raise LearnerTimeout past a limit (SandboxError if starved past reason)."""
+        """Raise LearnerTimeout past a limit (CallCapped past a call's cap,
+        SandboxError if starved past reason)."""
         self.measure()
+        if self._cap is not None and self._cap[1] < self.cpu_limit and self.cpu >= self._cap[1]:
+            raise CallCapped(self.cpu - self._cap[0])
         if self.cpu >= self.cpu_limit:
             raise LearnerTimeout(f"used {self.cpu:.3g} s of CPU; the limit is {self.cpu_limit:g} s", cpu=True)
         if self.idle >= self.idle_limit:
@@ -481,12 +521,20 @@ class LearnerProcess:
         self.closed = False
         self.encoding_seconds = self.reading_seconds = 0.0  # of the last timed request
 
-    def request(self, request: Load | Fresh | Call, budget: Budget, output: Output, timed: bool = False) -> tuple:
+    def request(
+        self,
+        request: Load | Fresh | Call,
+        budget: Budget,
+        output: Output,
+        timed: bool = False,
+        cap: float | None = None,
+    ) -> tuple:
         """Send *request* and wait for its reply within *budget*: its (kind, body) (messages.read_reply). It is read as it arrives, into
         a reused buffer, its prefix checked against the limits before the rest
         is read (protocol.Receiver). With *timed*, what encoding the request
         cost this thread is kept in ``encoding_seconds``, and what reading the
-        reply cost it in ``reading_seconds``."""
+        reply cost it in ``reading_seconds``; with a *cap* too, the call is
+        stopped past *cap* CPU seconds beyond its decoding (CallCapped)."""
         if self.closed:
             raise LearnerDied("the process had already ended")
         id = secrets.randbits(62)  # unguessable: a reply written ahead of its request cannot name it
@@ -494,8 +542,11 @@ class LearnerProcess:
             start = time.thread_time()
             parts = protocol.encode_parts(request.wire(id), sent=self.sent)
             sent = time.thread_time()
-            reply = self._exchange(parts, budget, output)
-            self.encoding_seconds, self.reading_seconds = sent - start, time.thread_time() - sent
+            self.encoding_seconds, self.reading_seconds = sent - start, 0.0
+            # decoding the arguments mirrors encoding them: not the function's CPU
+            with budget.capped(cap + self.encoding_seconds) if cap is not None else contextlib.nullcontext():
+                reply = self._exchange(parts, budget, output)
+            self.reading_seconds = time.thread_time() - sent
         else:
             parts = protocol.encode_parts(request.wire(id), sent=self.sent)
             reply = self._exchange(parts, budget, output)
@@ -505,6 +556,7 @@ class LearnerProcess:
             raise BadReply(str(exc)) from exc
 
     def _exchange(self, parts: list, budget: Budget, output: Output) -> object:
+        budget.sent()
         unsent = self._write(parts)  # most requests fit in the pipe at once: one writev
         if unsent:
             self._poll.register(self.req_w, select.POLLOUT)
@@ -527,6 +579,7 @@ class LearnerProcess:
                         if not unsent:
                             self._poll.unregister(fd)
         finally:
+            budget.answered()
             if unsent and not self.closed:
                 self._poll.unregister(self.req_w)
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from grader.engine.checks import (
+    Stopped,
     assert_allclose,
     assert_finite,
     assert_scalar,
@@ -230,12 +231,16 @@ def test_scalar_hints_at_a_one_element_array():
 class FakeLearner:
     """Stands in for the sandbox proxy: reports the seconds it is told to."""
 
-    def __init__(self, fn, seconds):
-        self.fn, self.seconds, self.calls = fn, list(seconds), 0
+    def __init__(self, fn, seconds, stops=True):
+        self.fn, self.seconds, self.calls, self.stops, self.caps = fn, list(seconds), 0, stops, []
 
-    def timed(self, *args, **kwargs):
+    def timed(self, *args, cpu_cap=None, **kwargs):
         self.calls += 1
-        return self.fn(*args, **kwargs), self.seconds[self.calls - 1]
+        self.caps.append(cpu_cap)
+        seconds = self.seconds[self.calls - 1]
+        if self.stops and cpu_cap is not None and seconds > cpu_cap:  # the judge stops such a call at its cap
+            raise Stopped(cpu_cap * 1.01)
+        return self.fn(*args, **kwargs), seconds
 
 
 def sleeper(seconds, fn=lambda *args, **kwargs: None):
@@ -282,10 +287,10 @@ def test_speed_checks_tuples_item_by_item_and_takes_the_packs_own_check():
 
 
 def test_speed_fails_a_slow_learner_with_a_clear_message():
-    learner = FakeLearner(lambda Z: None, [0.20, 0.15, 0.16])
+    learner = FakeLearner(lambda Z: None, [0.09, 0.06, 0.065])
     msg = message(assert_speed, learner, sleeper(0.005), np.zeros((20000, 10)), max_ratio=10)
     m = re.fullmatch(
-        r"your function took 150 ms of CPU on a \(20000, 10\) input, ([\d.]+)x the reference's [\d.]+ ms; "
+        r"your function took 60 ms of CPU on a \(20000, 10\) input, ([\d.]+)x the reference's [\d.]+ ms; "
         r"the limit is 10x\. Common causes: a Python loop over rows or elements, converting arrays to lists, "
         r"or a temporary array much larger than the input",
         msg,
@@ -300,11 +305,11 @@ def test_speed_describes_several_inputs_and_passes_kwargs():
     def fn(X, W, lr):
         seen["lr"] = lr
 
-    learner = FakeLearner(fn, [1.0] * 3)
+    learner = FakeLearner(fn, [1.0] * 3, stops=False)
     msg = message(assert_speed, learner, sleeper(0.001), np.zeros((64, 5)), np.zeros((5, 3)), lr=np.zeros(3))
     assert "took 1 s of CPU on (64, 5), (5, 3) and (3,) inputs" in msg
     assert seen["lr"].shape == (3,)
-    msg = message(assert_speed, FakeLearner(lambda n: None, [1.0] * 3), sleeper(0.001), 5)
+    msg = message(assert_speed, FakeLearner(lambda n: None, [1.0] * 3, stops=False), sleeper(0.001), 5)
     assert "on the test input" in msg
 
 
@@ -328,13 +333,37 @@ def test_speed_still_charges_half_the_first_timed_run_to_a_cache_of_results():
     # slow once on this input, then remembered: the warm-up on other bytes did not fill the cache
     learner = FakeLearner(lambda a: a * 2, [0.001, 0.200, 0.001, 0.001])
     msg = message(assert_speed, learner, sleeper(0.005, lambda a: a * 2), np.arange(6.0), max_ratio=10)
-    assert msg.startswith("your function took 100 ms of CPU on a (6,) input")
+    # half of it is over the limit already: no later run can change the verdict, so none is made
+    assert msg.startswith("your function took 200 ms of CPU on a (6,) input") and learner.calls == 2
 
 
 def test_speed_takes_a_hopeless_warm_up_as_the_verdict():
-    learner = FakeLearner(lambda a: a, [5.0, 0.001, 0.001, 0.001])
+    # measured past the hopeless bound though not stopped at it (the stop lands a little late)
+    learner = FakeLearner(lambda a: a, [5.0, 0.001, 0.001, 0.001], stops=False)
     msg = message(assert_speed, learner, sleeper(0.001, lambda a: a), np.arange(6.0))
     assert learner.calls == 1 and msg.startswith("your function took 5 s of CPU on a (6,) input")
+
+
+def test_speed_stops_a_hopeless_call_at_its_cap_and_says_so():
+    learner = FakeLearner(lambda a: a, [0.001, 30.0, 0.001, 0.001])
+    ref = sleeper(0.004, lambda a: a)
+    metrics = {}
+    token = current_metrics.set(metrics)
+    try:
+        msg = message(assert_speed, learner, ref, np.arange(6.0), max_ratio=10)
+    finally:
+        current_metrics.reset(token)
+    # every call is capped at 5 x 10 x the reference's time x 2 (the cold allowance): ~0.4 s
+    assert learner.calls == 2 and all(0.4 <= cap < 1.0 for cap in learner.caps)
+    m = re.fullmatch(
+        r"too slow: stopped after ([\d.]+) ms of CPU on a \(6,\) input, more than 100x the reference's ([\d.]+) ms; "
+        r"the limit is 10x\. Common causes: a Python loop over rows or elements, converting arrays to lists, "
+        r"or a temporary array much larger than the input",
+        msg,
+    )
+    assert m, msg
+    assert float(m.group(1)) > 100 * float(m.group(2))
+    assert metrics["speed_ratio"] > 100 and metrics["max_ratio"] == 10
 
 
 def test_speed_gives_the_reference_fresh_copies():

@@ -104,3 +104,31 @@ def test_the_gradings_cpu_is_shared_by_its_tests(judge, pack):
         "not run: the grading's 1.5 s of CPU were used up",
         "used 0.3 s of CPU; the limit is 0.3 s",  # what was left of the grading, used up by the third test
     ) or result.tests[2].message.startswith("used 0.")
+
+
+JUDGE_SIDE_WORK = """
+import time
+
+import numpy as np
+
+from grader.engine.testing import sample
+
+
+@sample
+def test_work_between_calls(learner):
+    assert np.allclose(learner.double(np.ones(3)), 2.0)
+    end = time.thread_time() + BUSY  # the judge's own CPU (finite differences, the reference timed)
+    while time.thread_time() < end:
+        pass
+    time.sleep(BUSY)  # and its own waiting
+    assert np.allclose(learner.double(np.ones(3)), 2.0)
+"""
+
+
+def test_the_judges_work_between_calls_is_not_the_learners_idle_time(judge, pack):
+    limits = dataclasses.replace(pack.limits, time_per_test=0.25)
+    busy = 2 * WAIT_FACTOR * limits.time_per_test  # each of the two, twice the idle limit
+    tests = JUDGE_SIDE_WORK.replace("BUSY", repr(busy))
+    result = judge.grade(dataclasses.replace(pack, tests=tests, limits=limits), pack.solution)
+    assert result.verdict == Verdict.PASSED, [t.message for t in result.tests]
+    assert result.tests[0].duration_ms > 2 * busy * 1000  # the judge did spend it, inside the test

@@ -21,7 +21,7 @@ def knn_predict(X_train, y_train, X_test, k):
     rows = np.arange(M)
     nearest = np.empty((M, k), dtype=np.intp)
     for j in range(k):
-        nearest[:, j] = np.argsort(d2, axis=1, kind="stable")[:, 0]
+        nearest[:, j] = np.nanargmin(d2, axis=1)  # NaN sorted last, as by a sort
         d2[rows, nearest[:, j]] = np.inf
     # Votes: map labels to codes 0..K-1 (classes come out sorted), count each row's
     # codes with one bincount over offset codes, and take argmax, which returns the

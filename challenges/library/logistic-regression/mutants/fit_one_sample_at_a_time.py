@@ -1,4 +1,4 @@
-"""Trains with per-sample (stochastic) updates instead of full-batch steps: a different trajectory."""
+"""Takes each step on one sample (cycling through them) instead of the full batch: a different trajectory."""
 
 import numpy as np
 
@@ -13,8 +13,8 @@ def logistic_loss_and_grad(w, b, X, y, reg=0.0):
 
 def logistic_fit(X, y, lr, steps, reg=0.0):
     w, b = np.zeros(X.shape[1]), 0.0
-    for _ in range(steps):
-        for i in range(len(y)):
-            _, dw, db = logistic_loss_and_grad(w, b, X[i : i + 1], y[i : i + 1], reg)
-            w, b = w - lr * dw, b - lr * db
+    for step in range(steps):
+        i = step % len(y)
+        _, dw, db = logistic_loss_and_grad(w, b, X[i : i + 1], y[i : i + 1], reg)
+        w, b = w - lr * dw, b - lr * db
     return w, float(b)
