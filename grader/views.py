@@ -62,21 +62,32 @@ def _challenge(slug: str) -> Challenge:
 
 def grade_response(request: HttpRequest, challenge: Challenge, kind: str, preview: bool = False) -> HttpResponse:
     """Store a Run or Submit and answer with its first result fragment (htmx) or page."""
-    try:
-        submission = submission_create(
+    return _created_response(
+        request, challenge,
+        lambda: submission_create(
             user=request.user, challenge=challenge, code=_posted(request), kind=kind, preview=preview
-        )
+        ),
+        # the grading in flight is this page's: the panel follows it, and says why nothing new started
+        follows=lambda pending: (pending.challenge_id, pending.preview) == (challenge.pk, preview),
+        respond=_result_response, refused="grader/_refused.html", detail="grader:submission",
+    )  # fmt: skip
+
+
+def _created_response(request, challenge, create, *, follows, respond, refused: str, detail: str) -> HttpResponse:
+    """What a POST that starts work in a worker (a grading, a try-out) answers: its
+    first fragment (htmx) or a redirect to its page; refused, the work of this page
+    already in flight (*follows*) with the reason, or else the reason alone."""
+    try:
+        started = create()
     except SubmissionRefused as exc:
         pending = exc.in_flight
-        if request.htmx and pending and (pending.challenge_id, pending.preview) == (challenge.pk, preview):
-            # the grading in flight is this page's: the panel follows it, and says why nothing new started
-            return _result_response(request, pending, notice=str(exc), status=exc.status)
+        if request.htmx and pending is not None and follows(pending):
+            return respond(request, pending, notice=str(exc), status=exc.status)
         context = {"message": str(exc), "challenge": challenge}
-        template = "grader/_refused.html" if request.htmx else "grader/refused.html"
-        return render(request, template, context, status=exc.status)
+        return render(request, refused if request.htmx else "grader/refused.html", context, status=exc.status)
     if request.htmx:
-        return _result_response(request, submission)
-    return redirect("grader:submission", pk=submission.pk)
+        return respond(request, started)
+    return redirect(detail, pk=started.pk)
 
 
 @code_body
@@ -169,21 +180,15 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def scratch(request: HttpRequest, slug: str) -> HttpResponse:
     """Try your own input: run the editor's code with the learner's calls, no tests."""
     challenge = _challenge(slug)
-    try:
-        run = scratch_create(
+    return _created_response(
+        request, challenge,
+        lambda: scratch_create(
             user=request.user, challenge=challenge, code=_posted(request), source=_posted(request, "scratch")
-        )
-    except SubmissionRefused as exc:
-        pending = exc.in_flight
-        if request.htmx and pending is not None and pending.version_id == challenge.current_version_id:
-            # the try-out in flight is this page's (another tab's): the panel follows it, and says why
-            return _scratch_response(request, pending, notice=str(exc), status=exc.status)
-        context = {"message": str(exc), "challenge": challenge}
-        template = "grader/_scratch_refused.html" if request.htmx else "grader/refused.html"
-        return render(request, template, context, status=exc.status)
-    if request.htmx:
-        return _scratch_response(request, run)
-    return redirect("grader:scratch_detail", pk=run.pk)
+        ),
+        # the try-out in flight is this page's (another tab's): the panel follows it, and says why
+        follows=lambda pending: pending.version_id == challenge.current_version_id,
+        respond=_scratch_response, refused="grader/_scratch_refused.html", detail="grader:scratch_detail",
+    )  # fmt: skip
 
 
 def _scratch_response(
