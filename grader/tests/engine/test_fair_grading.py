@@ -3,8 +3,13 @@ work is not timed by a speed check, and a cache of the learner's own shape
 (a namedtuple, an object) does not fail a test that does not check it."""
 
 import dataclasses
+import math
+from pathlib import Path
 
-from grader.engine.results import Verdict
+import pytest
+
+from grader.engine.pack import load_pack
+from grader.engine.results import Status, Verdict
 
 SPEED = """
 import numpy as np
@@ -100,3 +105,69 @@ def test_an_object_cache_passes_where_unchecked_and_is_named_where_it_is_sent_ba
         "backward() cannot be given what your code returned before: a solution.Cache, which cannot leave the "
         "sandbox (return tuples, lists and dicts of arrays and numbers)"
     )
+
+
+# The same mechanisms on the shipped softmax-gradient-step pack, with code of
+# the kinds learners write: the seed's own solution with its verification block
+# left below it, and a correct solution that builds the one-hot in a loop (a
+# per-sample loop with a tiny body, accepted near the old limit at 8-9x), beside
+# the pack's per-sample gradient loop. Each is graded three times: a verdict
+# that sat near the limit would flip between runs or machines.
+LIBRARY = Path(__file__).resolve().parents[3] / "challenges" / "library"
+SEED = Path(__file__).resolve().parents[1] / "seed_solutions" / "softmax-gradient-step.py"
+SEED_VERIFICATION = """
+np.random.seed(42)
+N, D, C = 64, 784, 10
+X = np.random.randn(N, D)
+W = np.random.randn(D, C) * 0.01
+b = np.zeros(C)
+labels = np.random.randint(0, C, N)
+losses = []
+for step in range(100):
+    W, b, loss = softmax_grad_step(X, W, b, labels, lr=0.1)
+    losses.append(loss)
+assert losses[-1] < losses[0], f"Loss should decrease: {losses[0]:.4f} -> {losses[-1]:.4f}"
+print(f"Loss: {losses[0]:.4f} -> {losses[-1]:.4f}")
+"""
+ONE_HOT_LOOP = """
+import numpy as np
+
+
+def softmax_grad_step(X, W, b, labels, lr=0.01):
+    N, C = X.shape[0], W.shape[1]
+    logits = X @ W + b
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    one_hot = np.zeros((N, C))
+    for i in range(N):
+        one_hot[i, labels[i]] = 1.0
+    dlogits = (np.exp(log_probs) - one_hot) / N
+    return W - lr * (X.T @ dlogits), b - lr * dlogits.sum(axis=0), -(one_hot * log_probs).sum() / N
+"""
+SPEED_TEST = "test_speed_on_a_large_batch"
+LIMIT = 10
+
+
+def _speed_outcomes(judge, code: str, runs: int = 3) -> list[tuple[str, str, float]]:
+    pack = load_pack(LIBRARY / "softmax-gradient-step")
+    outcomes = []
+    for seed in range(1, runs + 1):
+        result = judge.grade(pack, code, seed=seed)
+        (speed,) = [t for t in result.tests if t.name == SPEED_TEST]
+        others = {t.status for t in result.tests if t.name != SPEED_TEST}
+        assert others == {Status.PASSED}, [(t.name, t.message) for t in result.tests]
+        outcomes.append((result.verdict, speed.status, speed.metrics.get("speed_ratio", math.inf)))
+    return outcomes
+
+
+@pytest.mark.parametrize("code", [SEED.read_text() + SEED_VERIFICATION, ONE_HOT_LOOP], ids=["seed+check", "one-hot"])
+def test_correct_code_written_differently_passes_the_library_speed_check_far_from_the_limit(judge, code):
+    outcomes = _speed_outcomes(judge, code)
+    assert {(verdict, status) for verdict, status, _ in outcomes} == {(Verdict.PASSED, Status.PASSED)}, outcomes
+    assert max(ratio for *_, ratio in outcomes) < LIMIT / 2, outcomes
+
+
+def test_a_per_sample_gradient_loop_fails_the_library_speed_check_far_from_the_limit(judge):
+    outcomes = _speed_outcomes(judge, (LIBRARY / "softmax-gradient-step" / "mutants" / "loop_rows.py").read_text())
+    assert {(verdict, status) for verdict, status, _ in outcomes} == {(Verdict.FAILED, Status.FAILED)}, outcomes
+    assert min(ratio for *_, ratio in outcomes) > 2 * LIMIT, outcomes
