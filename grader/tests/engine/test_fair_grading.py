@@ -171,3 +171,30 @@ def test_a_per_sample_gradient_loop_fails_the_library_speed_check_far_from_the_l
     outcomes = _speed_outcomes(judge, (LIBRARY / "softmax-gradient-step" / "mutants" / "loop_rows.py").read_text())
     assert {(verdict, status) for verdict, status, _ in outcomes} == {(Verdict.FAILED, Status.FAILED)}, outcomes
     assert min(ratio for *_, ratio in outcomes) > 2 * LIMIT, outcomes
+
+
+def _with_cache(cache_setup: str, make_cache: str) -> str:
+    seed = (SEED.parent / "batch-norm.py").read_text()
+    code = seed.replace("cache = (X, X_norm, batch_mean, batch_var, gamma, eps)", f"cache = {make_cache}")
+    assert code != seed
+    return code.replace("import numpy as np\n", f"import numpy as np\n{cache_setup}\n", 1)
+
+
+@pytest.mark.parametrize(
+    ("setup", "make"),
+    [
+        (
+            "from collections import namedtuple\nCache = namedtuple('Cache', 'X X_norm mean var')",
+            "Cache(X, X_norm, batch_mean, batch_var)",
+        ),
+        (
+            "class Cache:\n    def __init__(self, **parts):\n        self.__dict__.update(parts)",
+            "Cache(X=X, X_norm=X_norm)",
+        ),
+        ("", "{'X_norm': X_norm, 'inv_std': 1 / np.sqrt(batch_var + eps)}"),
+    ],
+    ids=["namedtuple", "object", "dict"],
+)
+def test_the_batch_norm_cache_may_take_any_form(judge, setup, make):
+    result = judge.grade(load_pack(LIBRARY / "batch-norm"), _with_cache(setup, make), seed=1)
+    assert result.verdict == Verdict.PASSED, [(t.name, t.message) for t in result.tests if t.status != Status.PASSED]
