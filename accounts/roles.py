@@ -4,6 +4,7 @@ group do); an admin is a superuser, and may do all an instructor may."""
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from django.contrib.auth import get_user_model
@@ -13,6 +14,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 INSTRUCTORS_GROUP = "Instructors"
 INSTRUCTOR_PERMISSION = "challenges.author_challenges"
@@ -65,7 +68,10 @@ def nav_is_instructor(user) -> bool:
 
 
 def forget_nav_role(pks) -> None:
-    cache.delete_many([_nav_role_key(pk) for pk in pks])
+    try:
+        cache.delete_many([_nav_role_key(pk) for pk in pks])
+    except RedisError:  # the cache is away: a kept entry is only the nav's, and ends within NAV_ROLE_SECONDS
+        log.warning("nav role cache unavailable: %d entries left to expire", len(pks))
 
 
 def instructors_group() -> Group:

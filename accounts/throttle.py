@@ -10,13 +10,16 @@ the shared cache, fixed windows per key.
   (``api.auth``; a valid token is never counted nor refused).
 
 Past a limit the request is refused with 429 before the view runs, and the page
-says when to try again. The app's system checks are not installed: they reject
+says when to try again. While the cache is away (a Redis restart) nothing is
+counted or refused, with a warning logged: signing in keeps working, and the
+counters are open only for as long as the outage the warnings date. The app's system checks are not installed: they reject
 the local-memory cache, which is what a single-process development server is
 meant to use (production shares Redis, CACHE_URL).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -26,6 +29,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 
 def _posted(field: str) -> Callable[[str, HttpRequest], str]:
@@ -51,12 +57,16 @@ class Throttle:
     method: str | tuple = "POST"  # the requests counted; django_ratelimit.ALL for every method
 
     def _usages(self, request: HttpRequest, *, increment: bool) -> list[dict]:
-        usages = [
-            get_usage(
-                request, group=self.group, key=limit.key, rate=limit.rate(), method=self.method, increment=increment
-            )
-            for limit in self.limits  # a list, not any(): every counter counts
-        ]
+        try:
+            usages = [
+                get_usage(
+                    request, group=self.group, key=limit.key, rate=limit.rate(), method=self.method, increment=increment
+                )
+                for limit in self.limits  # a list, not any(): every counter counts
+            ]
+        except RedisError as exc:
+            log.warning("throttle %s not applied: the cache is unavailable (%s)", self.group, exc)
+            return []
         return [usage for usage in usages if usage is not None]
 
     def reached(self, request: HttpRequest) -> bool:

@@ -1,5 +1,7 @@
-"""A signed-in learner is served while the shared cache is away (a Redis
-restart): sessions fall back to the database for reads (config/sessions.py)."""
+"""A learner is served, signs in and signs up while the shared cache is away (a
+Redis restart): sessions fall back to the database for reads
+(config/sessions.py), throttles count nothing (accounts/throttle.py) and the
+nav role's cache entry is left to expire (accounts/roles.py)."""
 
 import pytest
 from django.conf import settings
@@ -45,3 +47,21 @@ def test_an_unknown_session_is_no_session_while_the_cache_is_away(client, db):
     client.cookies["sessionid"] = "x" * 32
     response = client.get(reverse("challenges:list"))
     assert response.status_code in (200, 302) and not response.wsgi_request.user.is_authenticated
+
+
+@override_settings(CACHES=CACHE_AWAY, SESSION_ENGINE="config.sessions")
+def test_signing_in_works_while_the_cache_is_away(client, db):
+    get_user_model().objects.create_user("ada", password="pw-for-tests-only")
+    wrong = client.post(reverse("login"), {"username": "ada", "password": "wrong"})
+    assert wrong.status_code == 200 and b"correct username and password" in wrong.content
+    right = client.post(reverse("login"), {"username": "ada", "password": "pw-for-tests-only"})
+    assert right.status_code == 302
+    assert client.get(reverse("challenges:list")).wsgi_request.user.username == "ada"
+
+
+@override_settings(CACHES=CACHE_AWAY, SESSION_ENGINE="config.sessions")
+def test_signing_up_works_while_the_cache_is_away(client, db):
+    password = "a-long-pass-phrase"
+    fields = {"username": "grace", "email": "grace@example.com", "password1": password, "password2": password}
+    assert client.post(reverse("signup"), fields).status_code == 302
+    assert client.get(reverse("challenges:list")).wsgi_request.user.username == "grace"
