@@ -361,18 +361,23 @@ def similarity_pairs(*, run) -> QuerySet:
 # --- the grader's question ------------------------------------------------------------
 
 
+def courses_taught_to(*, user, learner_id: int) -> QuerySet:
+    """The ids (a subquery) of the courses *user* teaches now (instructor or TA)
+    that *learner_id* is a current learner of."""
+    teaching = Membership.objects.filter(user=user, role__in=(Role.INSTRUCTOR, Role.TA), left=None)
+    return Membership.objects.filter(
+        user_id=learner_id, role=Role.LEARNER, left=None, course_id__in=teaching.values("course_id")
+    ).values("course_id")
+
+
 def course_staff_may_read(*, user, submission) -> bool:
     """Whether *user* teaches (instructor or TA, now) a course that *submission*'s
     author is a current learner of and that sets its challenge: then they may
     open it from the course gradebook. One query."""
-    teaching = Membership.objects.filter(user=user, role__in=(Role.INSTRUCTOR, Role.TA), left=None)
-    learning = Membership.objects.filter(user_id=submission.user_id, role=Role.LEARNER, left=None)
-    return (
-        AssignmentChallenge.objects.filter(challenge_id=submission.challenge_id)
-        .filter(assignment__course_id__in=teaching.values("course_id"))
-        .filter(assignment__course_id__in=learning.values("course_id"))
-        .exists()
-    )
+    return AssignmentChallenge.objects.filter(
+        challenge_id=submission.challenge_id,
+        assignment__course_id__in=courses_taught_to(user=user, learner_id=submission.user_id),
+    ).exists()
 
 
 def allow_course_staff(sender, *, user, submission, **kwargs) -> bool:

@@ -18,7 +18,7 @@ import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q, Sum
+from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from pylti1p3.assignments_grades import AssignmentsGradesService
@@ -31,10 +31,11 @@ from pylti1p3.service_connector import ServiceConnector
 
 from challenges.models import Challenge
 from courses.models import Assignment, Course, Membership
-from courses.selectors import learner_progress
+from courses.selectors import course_access
 from courses.services import CourseRefused, join_code_new, membership_end, membership_set_role
 from grader.models import Submission
 from lti.models import LtiContext, LtiUser, Platform, ResourceLink, ScoreSync
+from lti.selectors import link_score, may_review, review_learner, reviewable_links
 from lti.tool import TimeoutSession, registration_for
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ Role = Membership.Role
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 CONTEXT, RESOURCE_LINK, ROLES, CUSTOM = CLAIM + "context", CLAIM + "resource_link", CLAIM + "roles", CLAIM + "custom"
-MESSAGE_TYPE = CLAIM + "message_type"
+MESSAGE_TYPE, FOR_USER = CLAIM + "message_type", CLAIM + "for_user"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
@@ -51,9 +52,10 @@ LINEITEM_MAXIMUM = 100  # a column we make is out of 100; scores carry their own
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 
 
-SUPPORTED_MESSAGES = ("LtiResourceLinkRequest", "LtiDeepLinkingRequest")
+REVIEW = "LtiSubmissionReviewRequest"  # the LMS's gradebook opens one learner's work on a link
+SUPPORTED_MESSAGES = ("LtiResourceLinkRequest", "LtiDeepLinkingRequest", REVIEW)
 # messages pylti1p3 validates that we do not act on, as their refusal names them
-UNSUPPORTED_MESSAGES = {"LtiSubmissionReviewRequest": "submission review", "DataPrivacyLaunchRequest": "data privacy"}
+UNSUPPORTED_MESSAGES = {"DataPrivacyLaunchRequest": "data privacy"}
 
 
 class LaunchRefused(Exception):
@@ -331,8 +333,30 @@ class Launched:
     user: object
     context: LtiContext | None  # None: an instructor's launch from an LMS course not linked yet
     role: str
-    link: ResourceLink | None = None  # a resource launch's; None for deep linking
+    link: ResourceLink | None = None  # a resource launch's or a review's; None for deep linking
     notices: list[str] = field(default_factory=list)
+    review: bool = False  # a submission review: of *learner*, or of nobody we know (None)
+    learner: object | None = None
+
+
+def review_for(*, context: LtiContext, user, claims: dict) -> Launched:
+    """A submission review launch by *user* (a member of the context's course now):
+    the link it names, which must be one we know that opens something, and the
+    learner it is for. Staff review any learner; a learner only themselves,
+    else it is refused. A learner who never launched the tool from this course
+    has nothing to review (``learner`` None)."""
+    claim = claims.get(RESOURCE_LINK) if isinstance(claims.get(RESOURCE_LINK), dict) else {}
+    link = reviewable_links().filter(context=context, resource_link_id=str(claim.get("id") or "")[:255]).first()
+    if link is None:
+        raise LaunchRefused("This LMS link opens no assignment or challenge here, so it has no submissions to review.")
+    for_user = claims.get(FOR_USER) if isinstance(claims.get(FOR_USER), dict) else {}
+    account = LtiUser.objects.filter(platform=context.platform, sub=str(for_user.get("user_id") or "")).first()
+    access = course_access(user=user, course_id=context.course_id)
+    if not may_review(access=access, learner_id=account.user_id if account is not None else None):
+        raise LaunchRefused("You may review only your own submissions: only the course's instructors and TAs "
+                            "review another learner's.")  # fmt: skip
+    learner = review_learner(course=context.course, user_id=account.user_id) if account is not None else None
+    return Launched(user, context, access.role, link, review=True, learner=learner)
 
 
 def launch_accept(*, platform: Platform, claims: dict, now: datetime) -> Launched:
@@ -360,6 +384,8 @@ def launch_accept(*, platform: Platform, claims: dict, now: datetime) -> Launche
                                       "Try again once they have opened it from the course.")  # fmt: skip
             return Launched(user, None, role)  # the instructor chooses a course first (lti:setup)
         membership_ensure(course=context.course, user=user, role=role, now=now)
+        if message_type == REVIEW:  # a refusal here undoes the sign-in's writes too
+            return review_for(context=context, user=user, claims=claims)
         launched = Launched(user, context, role)
         if not deep_linking:
             launched.link = resource_link_for(context=context, claims=claims)
@@ -456,25 +482,6 @@ def scores_request(*, user_id: int, challenge_id: int, now: datetime) -> list[in
         transaction.on_commit(lambda pk=sync.pk: push_score.delay(pk), robust=True)
         ids.append(sync.pk)
     return ids
-
-
-def link_score(*, link: ResourceLink, user, now: datetime) -> tuple[float, float, bool]:
-    """(points earned, points possible, whether any Submit counts) of *user* on *link*:
-    an assignment's course score (its dates and late policy applied), or for a
-    challenge their best graded Submit."""
-    if link.assignment_id:
-        [progress] = learner_progress(user=user, assignments=[link.assignment], now=now)
-        return progress.earned, float(progress.points or 1), any(i.best for i in progress.items)
-    challenge = link.challenge
-    points = float((challenge.current_version.points if challenge.current_version else 0) or 1)
-    best = (
-        Submission.objects.filter(
-            user=user, challenge=challenge, kind=Submission.Kind.SUBMIT, status=Submission.Status.DONE, preview=False
-        )  # fmt: skip
-        .exclude(verdict=Submission.Verdict.INTERNAL_ERROR)
-        .aggregate(best=Max("score"))["best"]
-    )
-    return (best or 0.0) * points, points, best is not None
 
 
 def _connector(platform: Platform) -> ServiceConnector:

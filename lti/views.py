@@ -1,5 +1,5 @@
 """LTI endpoints: login initiation, launch, our JWKS, the deep-linking picker,
-and a course's LMS page for its staff.
+a course's LMS page for its staff, and the submission review page.
 
 The login and launch come cross-site from the LMS, so they are csrf_exempt:
 the launch is protected by the platform's signed id_token and by the state
@@ -31,7 +31,7 @@ from pylti1p3.exception import LtiException, OIDCException
 from challenges.models import Challenge
 from config.middleware import POLICY
 from courses.models import Assignment, Course, Membership
-from courses.selectors import course_access
+from courses.selectors import assignment_for_access, course_access
 from lti import selectors, tool
 from lti.models import LtiUser, Platform, ScoreSync
 from lti.services import (
@@ -149,6 +149,12 @@ def launch(request: HttpRequest) -> HttpResponse:
 
 
 def _landing(request: HttpRequest, launched, launch_id: str) -> HttpResponse:
+    if launched.review:
+        if launched.learner is None:  # not an error: they have made nothing here yet
+            page = render(request, "lti/nothing_to_review.html", {"course": launched.context.course})
+            return _frame_policy(page, request)
+        return redirect("lti:review", course_id=launched.context.course_id, link_id=launched.link.pk,
+                        user_id=launched.learner.pk)  # fmt: skip
     if launched.link is None:  # deep linking
         return _picker(request, launched.context.course, launch_id)
     for notice in launched.notices:
@@ -295,3 +301,29 @@ def course_score_resend(request: HttpRequest, course_id: int, sync_id: int) -> H
     score_resend(sync=sync, now=timezone.now())
     messages.success(request, f"The score of {sync.user.username} will be sent again.")
     return redirect("lti:course", course_id=course_id)
+
+
+# --- submission review: one learner's work on one link --------------------------------
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, course_id: int, link_id: int, user_id: int) -> HttpResponse:
+    """What a submission review launch lands on: the learner's Submits of what the
+    link opens, as the course counts them. The course's staff see any learner
+    of it; a learner only themselves."""
+    access = course_access(user=request.user, course_id=course_id)
+    if access is None:
+        raise Http404("No such course.")
+    link = get_object_or_404(selectors.reviewable_links(), pk=link_id, context__course=access.course)
+    if not selectors.may_review(access=access, learner_id=user_id):
+        raise PermissionDenied("Only the course's staff review another learner's submissions.")
+    now = timezone.now()
+    if link.assignment_id and assignment_for_access(access=access, assignment_id=link.assignment_id, now=now) is None:
+        raise Http404("No such assignment.")  # a learner's, before it opens
+    learner = selectors.review_learner(course=access.course, user_id=user_id)
+    if learner is None:
+        raise Http404("No such learner in this course.")
+    review = selectors.submission_review(link=link, learner=learner, now=now)
+    context = {"access": access, "course": access.course, "review": review, "own": learner == request.user}
+    return render(request, "lti/review.html", context)

@@ -258,6 +258,8 @@ COURSE_EXPECTED = {
     L: STAFF,  # the course's LMS links and the scores sent
     L + "roster/": POST_ONLY,  # instructors sync the roster (lti/tests/test_roster.py)
     L + "scores/<int:sync_id>/resend/": POST_ONLY,  # instructors send a failed score again (lti/tests/test_scores.py)
+    # a submission review of the learner's work on a link: its staff, and that learner (lti/tests/test_review.py)
+    L + "reviews/<int:link_id>/<int:user_id>/": MEMBERS,
 }
 # staff pages that take no POST at all (405 to everyone signed in, before any access check)
 READ_ONLY = (C + "members/", C + "gradebook/", C + "gradebook.csv", A + "analytics/", S, S + "<int:run_id>/",
@@ -309,7 +311,7 @@ def course_visitors(django_user_model, teacher, alice, bob, softmax):
     sync = ScoreSync.objects.create(link=link, user=alice, status=ScoreSync.Status.FAILED, error="down")
     values = {"course_id": course.pk, "assignment_id": assignment.pk, "membership_id": learner.pk,
               "extension_id": extension.pk, "code": course.join_code, "slug": softmax.slug, "run_id": run.pk,
-              "pair_id": pair.pk, "sync_id": sync.pk}  # fmt: skip
+              "pair_id": pair.pk, "sync_id": sync.pk, "link_id": link.pk, "user_id": alice.pk}  # fmt: skip
     users = {"anonymous": None, "instructor": teacher, "other instructor": other_teacher, "ta": tara,
              "learner": alice, "other learner": bob, "admin": admin}  # fmt: skip
     return {k: str(v) for k, v in values.items()}, users

@@ -155,16 +155,14 @@ def test_the_jwks_serves_our_public_key_only(client, db):
     assert not {"d", "p", "q", "dp", "dq", "qi"} & set(keys[0])  # no private part
 
 
-def test_a_submission_review_launch_is_refused_clearly_as_not_supported(
-    client, registered, lms_course, lms, instructor, learner
-):
+def test_a_data_privacy_launch_is_refused_clearly_as_not_supported(client, registered, lms_course, lms, learner):
     claim = "https://purl.imsglobal.org/spec/lti/claim/"
-    response, _, _ = launch(client, lms, instructor, message_type="LtiSubmissionReviewRequest",
-                            lineitem=lms.lineitem_url(), **{claim + "for_user": {"user_id": learner.sub}})  # fmt: skip
+    response, _, _ = launch(client, lms, learner, message_type="DataPrivacyLaunchRequest", for_user=learner.sub,
+                            drop=(claim + "context", claim + "resource_link"))  # fmt: skip
     assert response.status_code == 403
     page = response.content.decode()
     assert "<h1>Launch refused</h1>" in page
-    assert "does not support the LMS&#x27;s submission review launches" in page
+    assert "does not support the LMS&#x27;s data privacy launches" in page
     assert signed_in(client) is None and not LtiUser.objects.exists()
 
 

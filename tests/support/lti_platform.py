@@ -112,7 +112,8 @@ class TestPlatform:
 
     def claims(self, person: Person, *, nonce: str, message_type: str = "LtiResourceLinkRequest",
                resource_link: str = "link-1", custom: dict | None = None, lineitem: str | None = None,
-               context_title: str = "Machine learning 101", **extra) -> dict:  # fmt: skip
+               context_title: str = "Machine learning 101", for_user: str | None = None,
+               **extra) -> dict:  # fmt: skip
         now = int(time.time())
         claims = {
             "iss": self.issuer, "aud": self.client_id, "sub": person.sub, "nonce": nonce,
@@ -137,6 +138,8 @@ class TestPlatform:
             }  # fmt: skip
         if custom:
             claims[CLAIM + "custom"] = custom
+        if for_user is not None:  # a submission review: whose work the LMS's gradebook opens
+            claims[CLAIM + "for_user"] = {"user_id": for_user}
         claims.update(extra)
         return claims
 
