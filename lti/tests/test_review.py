@@ -58,9 +58,12 @@ def placed(client, registered, lms_course, lms, learner, softmax):
 def test_the_courses_staff_review_a_learners_assignment_as_the_gradebook_counts_it(
     client, lms_course, lms, learner, placed, roles
 ):
+    from courses.services import extension_grant
+
+    ada = lms_user(learner)
+    extension_grant(assignment=placed["assignment"], user=ada, due=timezone.now() + timedelta(days=9), closes=None)
     staff = Person(f"lms-staff-{len(roles)}", roles)
     response = review(client, lms, staff, learner.sub)
-    ada = lms_user(learner)
     link = ResourceLink.objects.get(resource_link_id="link-1")
     assert response.status_code == 302
     assert response["Location"] == f"/lti/courses/{lms_course.pk}/reviews/{link.pk}/{ada.pk}/"
@@ -68,7 +71,7 @@ def test_the_courses_staff_review_a_learners_assignment_as_the_gradebook_counts_
     page = client.get(response["Location"])
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Submission review: " + ada.username in html and "Week 1" in html and "their extension" not in html
+    assert "Submission review: " + ada.username in html and "Week 1" in html and "their extension" in html
     assert f'data-submission="{placed["first"].pk}"' in html
     assert f'class="review-submit counts" data-submission="{placed["counted"].pk}"' in html
     assert f'data-submission="{placed["theirs"].pk}"' not in html  # the classmate's work is not on Ada's page
@@ -116,6 +119,8 @@ def test_staff_open_a_challenge_links_submits_though_no_assignment_holds_it(
     Membership.objects.filter(user=lms_user(learner)).update(left=timezone.now())  # no longer their learner
     assert client.get(f"/submissions/{placed['counted'].pk}/").status_code == 404
     assert client.get(response["Location"]).status_code == 404
+    again = review(client, lms, instructor, learner.sub, resource_link="link-2")
+    assert again.status_code == 200 and b"so there is nothing to review" in again.content
 
 
 def test_a_learner_reviewing_another_learner_is_refused_and_signed_in_nowhere(client, lms_course, lms, learner, placed):
