@@ -1,0 +1,29 @@
+"""Grading a submission in the test's own thread while looking at it between
+tests: what a page or a client polling at that moment would read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from grader import services
+
+
+def grade_looking(monkeypatch, submission_id: int, look: Callable[[int], None], *, before=None):
+    """``submission_grade(submission_id=...)`` with ``look(rows so far)``
+    called right after each of the service's own writes of the rows so far
+    (``on_test``), and ``before()`` once the grading is claimed, before its
+    first test. No thread, no sleep: the grading waits while *look* reads."""
+    real = services.default_judge()
+
+    class Looking:
+        def grade(self, *args, on_test, **kwargs):
+            def told(tests):
+                on_test(tests)  # the service's write first, as in a worker
+                look(len(tests))
+
+            if before is not None:
+                before()
+            return real.grade(*args, on_test=told, **kwargs)
+
+    monkeypatch.setattr(services, "default_judge", lambda: Looking())
+    return services.submission_grade(submission_id=submission_id)
