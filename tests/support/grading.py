@@ -8,12 +8,15 @@ from collections.abc import Callable
 from grader import services
 
 
-def grade_looking(monkeypatch, submission_id: int, look: Callable[[int], None], *, before=None):
+def grade_looking(monkeypatch, submission_id: int, look: Callable[[int], None], *, before=None, every: float = 0):
     """``submission_grade(submission_id=...)`` with ``look(rows so far)``
-    called right after each of the service's own writes of the rows so far
-    (``on_test``), and ``before()`` once the grading is claimed, before its
-    first test. No thread, no sleep: the grading waits while *look* reads."""
+    called each time right after the service was told the rows so far
+    (``on_test``, which writes them), and ``before()`` once the grading is
+    claimed, before its first test. The service writes at most every *every*
+    seconds (0: after each test). No thread, no sleep: the grading waits
+    while *look* reads."""
     real = services.default_judge()
+    monkeypatch.setattr(services, "PARTIAL_ROWS_SECONDS", every)
 
     class Looking:
         def grade(self, *args, on_test, **kwargs):

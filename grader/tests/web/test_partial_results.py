@@ -73,6 +73,15 @@ class PartialWrites:
         return execute(sql, params, many, context)
 
 
+def test_the_rows_are_written_at_most_so_often(alice, softmax, monkeypatch):
+    submission = submission_create(user=alice, challenge=softmax, code=WRONG, kind="submit")
+    seen = []
+    with connection.execute_wrapper(tried := PartialWrites()):
+        done = grade_looking(monkeypatch, submission.pk, lambda n: seen.append(stored(submission).tests), every=1e9)
+    assert tried.writes == 0 and seen and all(tests == [] for tests in seen)  # none within the interval
+    assert len(stored(submission).tests) == len(done.tests) > 2  # the final store writes them all
+
+
 def test_a_grading_taken_over_writes_no_rows(alice, softmax, monkeypatch):
     submission = submission_create(user=alice, challenge=softmax, code=WRONG, kind="submit")
     seen = []
