@@ -1,5 +1,6 @@
 """Grading a submission in the test's own thread while looking at it between
-tests: what a page or a client polling at that moment would read."""
+tests: what a page or a client polling at that moment would read; and
+counting the service's writes of those rows (the tests and bench.partial_rows)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,20 @@ def grade_looking(monkeypatch, submission_id: int, look: Callable[[int], None], 
 
     monkeypatch.setattr(services, "default_judge", lambda: Looking())
     return services.submission_grade(submission_id=submission_id)
+
+
+def partial_write(sql: str) -> bool:
+    """Whether *sql* is the service's write of a grading's rows so far (the
+    claim sets the status first, the final store the verdict)."""
+    return sql.startswith('UPDATE "grader_submission" SET "tests" = ')
+
+
+class PartialWrites:
+    """A database execute wrapper counting the writes of rows so far."""
+
+    def __init__(self) -> None:
+        self.writes = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.writes += partial_write(sql)
+        return execute(sql, params, many, context)

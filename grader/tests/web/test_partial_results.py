@@ -11,7 +11,7 @@ from django.urls import reverse
 from grader.models import Submission
 from grader.selectors import HIDDEN_MESSAGE
 from grader.services import submission_create
-from tests.support.grading import grade_looking
+from tests.support.grading import PartialWrites, grade_looking, partial_write
 
 pytestmark = pytest.mark.django_db
 
@@ -57,20 +57,6 @@ def test_the_partial_rows_are_the_final_rows_cleaned_alike(alice, softmax, monke
     done = grade_looking(monkeypatch, submission.pk, lambda n: partial.append(stored(submission).tests))
     assert partial[-1] == done.tests == stored(submission).tests
     assert "ValueError: bad \ufffd xy" in partial[0][0]["message"]
-
-
-def partial_write(sql: str) -> bool:
-    """The service's write of the rows so far (the final store sets the verdict too)."""
-    return sql.startswith('UPDATE "grader_submission" SET "tests" = ') and '"verdict"' not in sql
-
-
-class PartialWrites:
-    def __init__(self) -> None:
-        self.writes = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.writes += partial_write(sql)
-        return execute(sql, params, many, context)
 
 
 def test_the_rows_are_written_at_most_so_often(alice, softmax, monkeypatch):
