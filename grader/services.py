@@ -320,10 +320,10 @@ def _owned(model, pk: int, attempt: int) -> QuerySet:
     return model.objects.filter(pk=pk, status="running", attempts=attempt)
 
 
-# How often a grading's rows so far are written, at most: one write costs the
-# grading ~1.5 ms (PostgreSQL, docs/performance.md), ~40% of a fast grading's
-# time if made after each test, and a page or client polls every 150 ms at the
-# soonest. A grading over in less (most are) writes none; the final store does.
+# How often a grading's rows so far are written, at most. One write costs the
+# grading ~1.6 ms on PostgreSQL (bench.partial_rows): one after each test made
+# a fast grading half again as long, while a page or client polls every 150 ms
+# at the soonest. A grading over sooner (most are) writes none; the final store does.
 PARTIAL_ROWS_SECONDS = 0.1
 
 
