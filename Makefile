@@ -42,6 +42,7 @@ bench: install
 	$(PY) -m bench.engine --saturated 10
 	$(PY) -m bench.http_submit
 	$(PY) -m bench.throughput
+	$(PY) -m bench.partial_rows
 	$(PY) -m bench.gradebook
 	$(PY) -m bench.library
 

@@ -80,6 +80,15 @@ class Throttle:
     def minutes(self) -> int:
         return max(1, getattr(settings, self.window_setting) // 60)
 
+    def seconds_left(self, request: HttpRequest) -> int:
+        """Seconds until every counter that refuses *request* starts a new
+        window (each key's window ends at its own time); the window's length
+        if the cache says nothing. (Counts nothing.)"""
+        window = getattr(settings, self.window_setting)
+        usages = self._usages(request, increment=False)
+        left = [max(1, u["time_left"]) for u in usages if u["count"] >= u["limit"] and u["time_left"] >= 0]
+        return max(left, default=window)
+
     def refuse(self, request: HttpRequest) -> HttpResponse:
         return render(request, "429.html", {"minutes": self.minutes()}, status=429)
 

@@ -8,6 +8,7 @@ is sent only by a client that holds the token, so there is nothing to forge.
 from __future__ import annotations
 
 from django.http import HttpRequest
+from ninja import errors
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -15,6 +16,14 @@ from accounts.throttle import API_TOKEN_FAILURES
 from api.models import AccessToken
 from api.selectors import token_for_secret
 from api.services import token_touch
+
+
+class Throttled(errors.Throttled):
+    """A 429 saying why, whose response carries ``Retry-After: wait`` (api.v1)."""
+
+    def __init__(self, detail: str, wait: int) -> None:
+        super().__init__(wait)
+        self.message = detail
 
 
 class TokenAuth(HttpBearer):
@@ -45,8 +54,9 @@ class TokenAuth(HttpBearer):
         bits, not guessable) keeps working from an address shared with a
         classroom whose scripts hold stale tokens."""
         if API_TOKEN_FAILURES.count(request):
-            raise HttpError(
-                429, f"Too many requests with a wrong token; try again in {API_TOKEN_FAILURES.minutes()} minutes."
+            raise Throttled(
+                f"Too many requests with a wrong token; try again in {API_TOKEN_FAILURES.minutes()} minutes.",
+                API_TOKEN_FAILURES.seconds_left(request),
             )
 
 

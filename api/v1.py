@@ -4,14 +4,14 @@ goes through the same services as the pages, so the same limits apply."""
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError
 
 from api import schemas
-from api.auth import INSTRUCTOR, READ, SUBMIT
+from api.auth import INSTRUCTOR, READ, SUBMIT, Throttled
 from challenges.models import Challenge, Track
 from challenges.rendering import sample_test_sources
 from challenges.selectors import challenge_list_published, challenge_list_with_progress
@@ -34,10 +34,23 @@ api = NinjaAPI(
 ERRORS = {401: schemas.Error, 403: schemas.Error, 404: schemas.Error}
 
 
+def _retry_after(response: HttpResponse, seconds: int | None) -> HttpResponse:
+    """A 429 says when to try again (RFC 9110's Retry-After, in seconds), for clients to wait that long."""
+    if seconds is not None:
+        response["Retry-After"] = str(seconds)
+    return response
+
+
 @api.exception_handler(SubmissionRefused)
 def refused(request: HttpRequest, exc: SubmissionRefused):
     pending = exc.in_flight.pk if exc.in_flight is not None else None
-    return api.create_response(request, {"detail": str(exc), "in_flight": pending}, status=exc.status)
+    response = api.create_response(request, {"detail": str(exc), "in_flight": pending}, status=exc.status)
+    return _retry_after(response, exc.retry_after)
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled):
+    return _retry_after(api.create_response(request, {"detail": exc.message}, status=429), exc.wait)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -13,6 +13,7 @@ from gradebook.tests.conftest import make_submission
 from grader.models import Draft, Submission
 from grader.selectors import HIDDEN_MESSAGE
 from grader.services import submission_create, submission_grade
+from tests.support.grading import grade_looking
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +104,9 @@ def test_the_webs_limits_apply_unchanged_with_json_refusals(client, softmax, ali
     settings.GRADER_RATE_LIMIT = 1
     limited = post_code(client, "softmax", "x = 3\n", headers)
     assert limited.status_code == 429 and "You have used your 1 gradings" in limited.json()["detail"]
+    # when the window frees: the one grading in it leaves it a window's length after it was made
+    assert settings.GRADER_RATE_WINDOW - 5 <= int(limited["Retry-After"]) <= settings.GRADER_RATE_WINDOW
+    assert "Retry-After" not in busy
     assert Submission.objects.count() == 1
     # a body far past every limit is refused before it is read, still as JSON
     huge = client.post("/api/v1/challenges/softmax/submits", "{}", content_type=JSON, CONTENT_LENGTH=str(20 * 2**20),
@@ -137,6 +141,27 @@ def test_a_result_redacts_hidden_tests_exactly_as_the_result_page(client, alice_
     assert hidden and all(t["message"].startswith(HIDDEN_MESSAGE) for t in hidden)
     stored = next(t["message"] for t in submission.tests if t["hidden"] and t["status"] == "failed")
     assert stored not in str(body)
+
+
+def test_while_a_grading_runs_its_rows_so_far_come_redacted_as_at_the_end(client, alice, softmax, token_for,
+                                                                          monkeypatch):  # fmt: skip
+    code = "import numpy as np\ndef softmax(Z):\n    return np.exp(Z) / np.exp(Z).sum()\n"
+    submission = submission_create(user=alice, challenge=softmax, code=code, kind="submit")
+    headers = token_for(alice, "read")
+    bodies = []
+    done = grade_looking(
+        monkeypatch, submission.pk, lambda n: bodies.append(client.get(f"/api/v1/submissions/{submission.pk}",
+                                                                       **headers).json())
+    )  # fmt: skip
+    final = client.get(f"/api/v1/submissions/{submission.pk}", **headers).json()
+    assert len(bodies) == len(final["tests"]) > 2
+    for n, body in enumerate(bodies, start=1):
+        assert (body["status"], body["final"], body["verdict"], body["poll_ms"]) == ("running", False, "", 150)
+        assert body["tests"] == final["tests"][:n]  # the same rows, redacted the same way, as they arrive
+    hidden = [t for t in bodies[-1]["tests"] if t["hidden"] and t["status"] != "passed"]
+    assert hidden and all(t["message"].startswith(HIDDEN_MESSAGE) for t in hidden)
+    secret = next(t["message"] for t in done.tests if t["hidden"] and t["status"] == "failed")
+    assert secret not in str(bodies)
 
 
 def test_my_submissions_newest_first_filtered_by_challenge(client, library, alice, bob, token_for):

@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
 
 from api.models import AccessToken
 from api.services import MAX_TOKENS, TokenRefused, token_create, token_revoke
@@ -197,6 +199,12 @@ def test_a_client_sending_wrong_tokens_gets_429_past_the_limit_and_valid_tokens_
     response = client.get("/api/v1/challenges", **bearer("ngr_guess-again"))
     assert response.status_code == 429
     assert response.json() == {"detail": "Too many requests with a wrong token; try again in 15 minutes."}
+    # seconds until this client's window ends: at most the window, and the counter's own time left
+    window = settings.API_TOKEN_FAILURE_WINDOW
+    assert 0 < int(response["Retry-After"]) <= window
+    usage = get_usage(response.wsgi_request, group="api-token-failures", key="ip",
+                      rate=f"{settings.API_TOKEN_FAILURE_LIMIT}/{window}s", method=ALL)  # fmt: skip
+    assert abs(int(response["Retry-After"]) - usage["time_left"]) <= 1
     assert client.get(ME, **bearer(expired_secret)).status_code == 429
     assert client.get(ME, **bearer(good)).status_code == 200  # a classmate behind the same address
     assert client.get(ME, REMOTE_ADDR="10.0.0.9", **bearer("ngr_guess")).status_code == 401  # another client

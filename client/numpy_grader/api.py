@@ -19,11 +19,25 @@ FOLLOW_SECONDS = 15 * 60  # give up following a grading after this long (the ser
 class ApiError(Exception):
     """The server refused (status and its ``detail``), or could not be reached (status 0)."""
 
-    def __init__(self, status: int, detail: str, body: dict | None = None) -> None:
+    def __init__(self, status: int, detail: str, body: dict | None = None, retry_after: int | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.body = body or {}
+        self.retry_after = retry_after  # seconds, from a 429's Retry-After
+
+    def said(self) -> str:
+        """The refusal as shown: its detail, and when to try again if the server said."""
+        wait = f" (try again in {self.retry_after} s)" if self.retry_after is not None else ""
+        return f"{self.detail}{wait}"
+
+
+def _seconds(header: str | None) -> int | None:
+    """A Retry-After in seconds (the API sends no HTTP date), or None."""
+    try:
+        return max(0, int(header)) if header is not None else None
+    except ValueError:
+        return None
 
 
 class Client:
@@ -59,7 +73,10 @@ class Client:
                 detail = (
                     "The token was refused (revoked, mistyped or expired): make a new one and `numpy-grader login`."
                 )
-            raise ApiError(exc.code, str(detail or exc.reason), answer if isinstance(answer, dict) else None) from exc
+            raise ApiError(
+                exc.code, str(detail or exc.reason), answer if isinstance(answer, dict) else None,
+                _seconds(exc.headers.get("Retry-After")),
+            ) from exc  # fmt: skip
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise ApiError(0, f"Could not reach {self.url}: {reason}") from exc

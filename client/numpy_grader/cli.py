@@ -14,7 +14,7 @@ from pathlib import Path
 
 from numpy_grader import config
 from numpy_grader.api import ApiError, Client
-from numpy_grader.report import percent, status_line, summary_line, test_lines
+from numpy_grader.report import Progress, percent, summary_line
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -87,18 +87,12 @@ def _grade(args, kind: str) -> int:
         first = client.grade(args.slug, code, kind=kind)
     except ApiError as exc:
         if exc.status in (400, 403, 404, 409, 413, 422, 429):
-            print(f"Refused ({exc.status}): {exc.detail}", file=sys.stderr)
+            print(f"Refused ({exc.status}): {exc.said()}", file=sys.stderr)
             return 1
         raise
-    shown: set[str] = set()
-    last_state = None
-    result = first
+    progress, result = Progress(), first
     for result in client.follow(first):
-        state = status_line(result)
-        if state and state != last_state:
-            print(state, flush=True)
-            last_state = state
-        for line in test_lines(result, shown):  # each test once, as soon as the server has it
+        for line in progress.lines(result):  # each test once, as soon as the server has it
             print(line, flush=True)
     if result["error"]:
         print(result["error"].rstrip())
@@ -158,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except ApiError as exc:
-        print(f"Error: {exc.detail}", file=sys.stderr)
+        print(f"Error: {exc.said()}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Stopped; a grading already started goes on on the server (see `numpy-grader history`).", file=sys.stderr)

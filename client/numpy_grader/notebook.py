@@ -21,7 +21,7 @@ import types
 import warnings
 
 from numpy_grader.api import ApiError, Client
-from numpy_grader.report import html_table, status_line, summary_line, test_lines
+from numpy_grader.report import Progress, html_table, status_line, summary_line
 
 LITERALS = (int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set, frozenset)
 
@@ -159,26 +159,24 @@ def _ipython_display():
 def _grade(slug: str, functions, kind: str, client: Client | None) -> Result:
     client = client or Client()
     code = gather_source(*functions)
-    shown: set[str] = set()
+    progress = Progress()
     ipython = _ipython_display()
     handle = None
     try:
         first = client.grade(slug, code, kind=kind)
     except ApiError as exc:
-        raise ApiError(exc.status, f"Refused ({exc.status}): {exc.detail}", exc.body) from None
+        raise ApiError(exc.status, f"Refused ({exc.status}): {exc.said()}", exc.body) from None
     for result in client.follow(first):
         if ipython is not None:
             display, HTML = ipython
-            view = HTML(html_table(result) if result["final"] else f"<p>{status_line(result)}…</p>")
+            # the rows so far while it runs, under its state
+            view = HTML(html_table(result) if result["final"] or result["tests"] else f"<p>{status_line(result)}…</p>")
             if handle is None:
                 handle = display(view, display_id=True)
             else:
                 handle.update(view)
         else:
-            state = status_line(result)
-            if state:
-                print(state, flush=True)
-            for line in test_lines(result, shown):
+            for line in progress.lines(result):
                 print(line, flush=True)
     if ipython is None:
         if result["error"]:

@@ -34,6 +34,24 @@ def test_lines(result: dict, shown: set[str]) -> list[str]:
     return lines
 
 
+class Progress:
+    """What to print of each state of a grading as it is followed: a state
+    line when the state changes, then a line for each test not shown yet.
+    The server stores each test's row as it ends, so the lines come while
+    the grading runs; each test's once, however many polls carry it."""
+
+    def __init__(self) -> None:
+        self.state: str | None = None
+        self.shown: set[str] = set()
+
+    def lines(self, result: dict) -> list[str]:
+        lines, state = [], status_line(result)
+        if state and state != self.state:
+            lines.append(state)
+            self.state = state
+        return lines + test_lines(result, self.shown)
+
+
 def summary_line(result: dict) -> str:
     score = percent(result["score"])
     took = f", {result['duration_ms']:.0f} ms" if result.get("duration_ms") is not None else ""

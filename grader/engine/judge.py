@@ -65,6 +65,7 @@ TRY_VALUE_CHARS = 4096
 TRY_OUTPUT_CHARS = 16 * 1024 + 64
 TRY_SOURCE_CHARS = 2000  # of one statement's source, shown beside its value
 TRY_SHOWN_CHARS = 128 * 1024  # of all the values and output of one try-out: later lines are not run
+OnTest = Callable[[list[TestResult]], None]  # told the rows so far as each test ends (Judge.grade)
 
 
 class LearnerError(Exception):
@@ -305,7 +306,15 @@ class Judge:
     def close(self) -> None:
         self.sandbox.close()
 
-    def grade(self, pack: Pack, code: str, *, run_only: bool = False, seed: int | None = None) -> GradingResult:
+    def grade(
+        self, pack: Pack, code: str, *, run_only: bool = False, seed: int | None = None, on_test: OnTest | None = None
+    ) -> GradingResult:
+        """Grade *code* against *pack*. With *on_test*, each test's row is
+        handed on as soon as it is known: ``on_test(rows so far)``, a copy,
+        after every row added (one call for the rows of tests a failed load
+        skips). It is called between tests, outside any step's limits, so
+        its time is never the learner's; if it raises, that is logged and
+        the grading goes on."""
         seed = secrets.randbits(32) if seed is None else seed
         start = time.monotonic()
         output = Output()
@@ -315,7 +324,7 @@ class Judge:
             suite = self.suite(pack)
             tests = [t for t in suite.tests if t.spec.sample or not run_only]
             with self.sandbox.on_one_cpu():
-                self._run(pack, suite, tests, session, result)
+                self._run(pack, suite, tests, session, result, on_test)
         except Exception as exc:  # noqa: BLE001  (never blamed on the learner)
             log.exception("internal error grading %s", pack.slug)
             result.verdict, result.score = Verdict.INTERNAL_ERROR, 0.0
@@ -336,14 +345,18 @@ class Judge:
         except SandboxError:
             log.exception("sandbox failed while ending a learner process")
 
-    def _run(self, pack: Pack, suite: Suite, tests, session: _Session, result: GradingResult) -> None:
+    def _run(
+        self, pack: Pack, suite: Suite, tests, session: _Session, result: GradingResult, on_test: OnTest | None
+    ) -> None:
         limits = pack.limits
         flags: set[str] = set()
 
+        def add(*rows: TestResult) -> None:
+            result.tests.extend(rows)
+            _tell(on_test, result.tests)
+
         def skip_all(message: str, status: str = Status.SKIPPED) -> None:
-            result.tests = [
-                TestResult(t.name, status, message, hidden=not t.spec.sample, weight=t.spec.weight) for t in tests
-            ]
+            add(*(TestResult(t.name, status, message, hidden=not t.spec.sample, weight=t.spec.weight) for t in tests))
 
         if len(session.code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
             result.verdict, result.error = Verdict.ERROR, "The code is too large to grade."
@@ -392,7 +405,7 @@ class Judge:
             now = time.monotonic()
             if "stuck" in flags:  # the next test would wait out its limit the same way
                 message = "not run: an earlier call of your function never returned"
-                result.tests.append(TestResult(test.name, Status.SKIPPED, message, hidden, test.spec.weight))
+                add(TestResult(test.name, Status.SKIPPED, message, hidden, test.spec.weight))
                 continue
             session.begin_step(test.spec.timeout or limits.time_per_test)
             if session.used_up:
@@ -400,7 +413,7 @@ class Judge:
                     f"not run: the grading's {limits.time_total:g} s of CPU were used up" if session.cpu_left <= 0
                     else f"not run: the grading's {limits.time_total * WAIT_FACTOR:g} s of waiting were used up"
                 )  # fmt: skip
-                result.tests.append(TestResult(test.name, Status.TIMEOUT, message, hidden, test.spec.weight))
+                add(TestResult(test.name, Status.TIMEOUT, message, hidden, test.spec.weight))
                 flags.add("timeout")
                 continue
             session.output.hidden = hidden  # what a hidden test's inputs make the code print stays unseen
@@ -412,7 +425,7 @@ class Judge:
                 message = f"the same error as in {shown_errors[message]} (its traceback is shown there)"
             elif status == Status.ERROR and not hidden:
                 shown_errors[message] = test.name
-            result.tests.append(
+            add(
                 TestResult(test.name, status, cut(message), hidden, test.spec.weight,
                            round((time.monotonic() - now) * 1000, 2), metrics)
             )  # fmt: skip
@@ -531,6 +544,17 @@ class Judge:
             return Status.FAILED, f"the result could not be checked: {type(exc).__name__}: {exc}", metrics
         finally:
             checks.current_metrics.reset(token)
+
+
+def _tell(on_test: OnTest | None, rows: list[TestResult]) -> None:
+    """Hand *on_test* a copy of the rows so far. Its failure (the database
+    away, say) is not the grading's: logged, and the grading goes on."""
+    if on_test is None:
+        return
+    try:
+        on_test(list(rows))
+    except Exception:  # noqa: BLE001  (what the caller does with the rows never decides the verdict)
+        log.exception("on_test failed after %d tests; grading goes on", len(rows))
 
 
 def _try_step(session: _Session, step: Callable[[], object]) -> tuple[object, str, int | None]:
