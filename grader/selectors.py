@@ -14,6 +14,7 @@ from django.utils.timesince import timesince
 
 from accounts.roles import is_instructor
 from challenges.models import Challenge
+from grader.engine import checks
 from grader.models import Draft, ScratchRun, Submission
 
 HISTORY_LENGTH = 20
@@ -42,7 +43,16 @@ def hidden_failure(status: str, message: str) -> str:
         kind = "your code raised an exception"
     else:
         kind = next((said for marker, said in HIDDEN_KINDS if marker in message), "one of its checks failed")
-    return f"{HIDDEN_MESSAGE} What failed: {kind}."
+    return f"{HIDDEN_MESSAGE} What failed: {kind}." + "".join(_numerical_notes(message))
+
+
+def _numerical_notes(message: str):
+    """assert_allclose's own last lines: the digits matched and the author's probe, not the data."""
+    for line in message.splitlines()[1:]:
+        if checks.DIGITS_LINE.fullmatch(line):
+            yield f" {line[0].upper()}{line[1:]}."
+        elif line.startswith(checks.PROBE_PREFIX):
+            yield f" {line[0].upper()}{line[1:]}"
 
 
 # What the result fragment shows, polled several times per grading: not the

@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test import Client
@@ -370,3 +371,18 @@ def test_a_hidden_failure_says_which_kind_of_check_failed_and_nothing_of_its_dat
 
     said = hidden_failure(status, message)
     assert said == f"{HIDDEN_MESSAGE} What failed: {kind}." and "4000" not in said and "1.5" not in said
+
+
+def test_a_hidden_failure_shows_the_digits_matched_and_the_probe_but_not_the_values():
+    from grader.engine.checks import assert_allclose
+    from grader.selectors import hidden_failure
+
+    expected = np.array([1.5, 2.5])
+    with pytest.raises(AssertionError) as info:
+        assert_allclose(expected * (1 + 1e-4), expected, rtol=1e-6, name="out", probe="data offset by 100")
+    said = hidden_failure("failed", str(info.value))
+    assert said == (
+        f"{HIDDEN_MESSAGE} What failed: the values differ from the reference's. "
+        "About 4 matching digits where the tolerance asks for 6. What this input probes: data offset by 100"
+    )
+    assert "1.5" not in said and "2.5" not in said
