@@ -331,8 +331,10 @@ def assert_shape(actual: Any, shape: tuple[int, ...], *, name: str = "result") -
     return actual
 
 
-def assert_finite(actual: Any, *, name: str = "result") -> Any:
-    """Check that a number or numeric array holds no NaN or inf; return it."""
+def assert_finite(actual: Any, *, name: str = "result", probe: str = "") -> Any:
+    """Check that a number or numeric array holds no NaN or inf; return it.
+
+    *probe* is as for ``assert_allclose``: said only when a value is not finite."""
     if not (isinstance(actual, np.ndarray) or _is_number(actual)):
         raise AssertionError(f"{name} should be a number or a numpy array, got {_type_name(actual)}")
     arr = np.asarray(actual)
@@ -341,7 +343,9 @@ def assert_finite(actual: Any, *, name: str = "result") -> Any:
     if not finite.all():
         idx = tuple(np.argwhere(~finite)[0])
         where = f", first at {_where(name, idx)}" if idx else ""
-        raise AssertionError(f"{name} has non-finite values ({_nonfinite_counts(arr)}{where}); expected finite values")
+        raise AssertionError(
+            f"{name} has non-finite values ({_nonfinite_counts(arr)}{where}); expected finite values" + _probed(probe)
+        )
     return actual
 
 

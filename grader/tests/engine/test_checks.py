@@ -228,6 +228,12 @@ def test_allclose_adds_the_probe_to_a_value_mismatch_only():
     assert msg.startswith("result has non-finite values (1 NaN)") and msg.endswith(
         "\nwhat this input probes: logits of ±1000"
     )
+    msg = message(assert_finite, np.array([1.0, np.inf]), name="probs", probe="logits of ±1000")
+    assert msg == (
+        "probs has non-finite values (1 inf, first at probs[1]); expected finite values\n"
+        "what this input probes: logits of ±1000"
+    )
+    assert_finite(np.ones(2), probe=PROBE)
     # a wrong type or shape is not
     assert PROBE not in message(assert_allclose, np.zeros(3), expected, probe=PROBE)
     assert PROBE not in message(assert_allclose, [1.0, 2.0], expected, probe=PROBE)
