@@ -27,6 +27,7 @@ __all__ = [
     "assert_speed",
     "check_gradient",
     "current_metrics",
+    "probe_line",
     "same_result",
     "Stopped",
 ]
@@ -167,11 +168,11 @@ def assert_allclose(
         if e_fin.all():
             raise AssertionError(
                 f"{name} has non-finite values ({_nonfinite_counts(a)}) where all expected values are finite\n{first}"
-                + _probed(probe)
+                + probe_line(probe)
             )
         raise AssertionError(
             f"{name} has non-finite values ({_nonfinite_counts(a)}) where expected has ({_nonfinite_counts(e)}); "
-            f"they differ in {int(bad_nonfinite.sum())} places\n{first}" + _probed(probe)
+            f"they differ in {int(bad_nonfinite.sum())} places\n{first}" + probe_line(probe)
         )
 
     both = a_fin & e_fin
@@ -189,7 +190,7 @@ def assert_allclose(
         excess = np.where(bad, err / np.where(tol > 0, tol, np.finfo(float).tiny), -1.0)
     idx = np.unravel_index(int(np.argmax(excess)), a.shape)
     tols = f"rtol={rtol:g}, atol={atol:g}"
-    notes = _matching_digits(float(err[idx]), float(np.abs(e[idx])), rtol, atol) + _probed(probe)
+    notes = _matching_digits(float(err[idx]), float(np.abs(e[idx])), rtol, atol) + probe_line(probe)
     if a.ndim == 0:
         relative = f"relative error {_fmt(rel[()])}" if nonzero[()] else "0 was expected exactly"
         raise AssertionError(
@@ -242,7 +243,9 @@ def _whole_digits(log_digits: float) -> int:
     return int(np.floor(log_digits + 1e-6))
 
 
-def _probed(probe: str) -> str:
+def probe_line(probe: str) -> str:
+    """The line a check adds for *probe* ("" for none): for a test's own assertion
+    messages, so that they say it as the checks do (and the site shows it)."""
     return f"\n{PROBE_PREFIX}{probe}" if probe else ""
 
 
@@ -344,7 +347,8 @@ def assert_finite(actual: Any, *, name: str = "result", probe: str = "") -> Any:
         idx = tuple(np.argwhere(~finite)[0])
         where = f", first at {_where(name, idx)}" if idx else ""
         raise AssertionError(
-            f"{name} has non-finite values ({_nonfinite_counts(arr)}{where}); expected finite values" + _probed(probe)
+            f"{name} has non-finite values ({_nonfinite_counts(arr)}{where}); expected finite values"
+            + probe_line(probe)
         )
     return actual
 

@@ -13,6 +13,7 @@ from grader.engine.checks import (
     assert_speed,
     check_gradient,
     current_metrics,
+    probe_line,
 )
 
 
@@ -234,6 +235,8 @@ def test_allclose_adds_the_probe_to_a_value_mismatch_only():
         "what this input probes: logits of ±1000"
     )
     assert_finite(np.ones(2), probe=PROBE)
+    # a test's own assertion says it the same way
+    assert probe_line(PROBE) == f"\nwhat this input probes: {PROBE}" and probe_line("") == ""
     # a wrong type or shape is not
     assert PROBE not in message(assert_allclose, np.zeros(3), expected, probe=PROBE)
     assert PROBE not in message(assert_allclose, [1.0, 2.0], expected, probe=PROBE)
