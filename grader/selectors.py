@@ -14,13 +14,15 @@ from django.utils.timesince import timesince
 
 from accounts.roles import is_instructor
 from challenges.models import Challenge
+from grader.engine import checks
 from grader.models import Draft, ScratchRun, Submission
 
 HISTORY_LENGTH = 20
 HIDDEN_MESSAGE = "Hidden test: its inputs and expected values are not shown."
 
 # What kind of check a hidden test failed, read from the checks' own wording (grader.engine.checks);
-# only these fixed phrases reach the learner, never the message, which may hold the inputs.
+# only these fixed phrases reach the learner, and the checks' own notes (digits matched, the author's
+# probe), never the message, which may hold the inputs.
 HIDDEN_KINDS = (
     ("the speed test's result", "a wrong result on the speed test's large input"),
     ("of CPU on", "too slow: over the speed limit against the reference"),
@@ -34,15 +36,23 @@ HIDDEN_KINDS = (
 )
 
 
-def hidden_failure(status: str, message: str) -> str:
-    """A hidden test's failure said without its data: which kind of check it failed."""
+def hidden_failure(status: str, message: str, metrics: dict | None = None) -> str:
+    """A hidden test's failure said without its data: which kind of check it failed,
+    and what the checks noted in its *metrics* (how many digits matched, what the
+    input probes)."""
     if status == "timeout":
         kind = "it ran out of time"
     elif status == "error":
         kind = "your code raised an exception"
     else:
         kind = next((said for marker, said in HIDDEN_KINDS if marker in message), "one of its checks failed")
-    return f"{HIDDEN_MESSAGE} What failed: {kind}."
+    notes = (metrics or {}).get(checks.NOTES) if status == "failed" else None
+    lines = [notes[k] for k in ("digits", "probe") if isinstance(notes, dict) and isinstance(notes.get(k), str)]
+    if not lines or not message.endswith("\n".join(lines)):  # noted by a check the test passed, not this failure
+        lines = []
+    return f"{HIDDEN_MESSAGE} What failed: {kind}." + "".join(
+        f" {line[0].upper()}{line[1:].rstrip('.')}." for line in lines
+    )
 
 
 # What the result fragment shows, polled several times per grading: not the
@@ -161,7 +171,9 @@ def public_tests(submission: Submission, reveal: bool = False) -> list[dict]:
         row["message"] = t.get("message", "")
         if t.get("hidden") and not reveal:
             row["message"] = (
-                hidden_failure(t.get("status"), t.get("message") or "") if t.get("status") != "passed" else ""
+                hidden_failure(t.get("status"), t.get("message") or "", t.get("metrics"))
+                if t.get("status") != "passed"
+                else ""
             )
         rows.append(row)
     return rows

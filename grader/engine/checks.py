@@ -26,6 +26,7 @@ __all__ = [
     "assert_speed",
     "check_gradient",
     "current_metrics",
+    "probe_line",
     "same_result",
     "Stopped",
 ]
@@ -126,11 +127,20 @@ def assert_allclose(
     atol: float = 0.0,
     name: str = "result",
     check_dtype: bool = False,
+    probe: str = "",
 ) -> None:
     """Check ``|actual - expected| <= atol + rtol * |expected|`` element-wise.
 
     ``expected`` comes from the trusted side; ``actual`` may be anything. NaN
-    and inf must sit exactly where ``expected`` has them.
+    and inf must sit exactly where ``expected`` has them. A mismatch in values
+    says how many digits matched (``_matching_digits``).
+
+    *probe* names the numerical property the input was chosen to expose, e.g.
+    ``"data offset by 100 and scaled by 0.01: a one-pass variance loses about
+    8 digits here"``; it is added to the message only when the values differ
+    (not for a wrong type or shape), and is shown to the learner even for a
+    hidden test, so it must not give away more of the input than the
+    statement does.
     """
     expected = np.asarray(expected)
     arr = _as_array(actual, expected, name)
@@ -157,10 +167,11 @@ def assert_allclose(
         if e_fin.all():
             raise AssertionError(
                 f"{name} has non-finite values ({_nonfinite_counts(a)}) where all expected values are finite\n{first}"
+                + probe_line(probe)
             )
         raise AssertionError(
             f"{name} has non-finite values ({_nonfinite_counts(a)}) where expected has ({_nonfinite_counts(e)}); "
-            f"they differ in {int(bad_nonfinite.sum())} places\n{first}"
+            f"they differ in {int(bad_nonfinite.sum())} places\n{first}" + probe_line(probe)
         )
 
     both = a_fin & e_fin
@@ -178,10 +189,12 @@ def assert_allclose(
         excess = np.where(bad, err / np.where(tol > 0, tol, np.finfo(float).tiny), -1.0)
     idx = np.unravel_index(int(np.argmax(excess)), a.shape)
     tols = f"rtol={rtol:g}, atol={atol:g}"
+    notes = _matching_digits(float(err[idx]), float(np.abs(e[idx])), rtol, atol) + probe_line(probe)
     if a.ndim == 0:
         relative = f"relative error {_fmt(rel[()])}" if nonzero[()] else "0 was expected exactly"
         raise AssertionError(
             f"{name} is {_fmt(a[()])}, expected {_fmt(e[()])} (absolute error {_fmt(err[()])}, {relative}; {tols})"
+            + notes
         )
     relative = (
         f"max relative error {_fmt(rel.max())}" if (bad & nonzero).any() else "every differing element was expected 0"
@@ -189,8 +202,61 @@ def assert_allclose(
     raise AssertionError(
         f"{name} does not match the expected values: {int(bad.sum())} of {a.size} elements differ ({tols})\n"
         f"max absolute error {_fmt(err.max())}, {relative}\n"
-        f"worst at {_where(name, idx)}: got {_fmt(a[idx])}, expected {_fmt(e[idx])}"
+        f"worst at {_where(name, idx)}: got {_fmt(a[idx])}, expected {_fmt(e[idx])}" + notes
     )
+
+
+# The lines a mismatch ends with. The site shows them for a hidden test too (grader.selectors):
+# they say nothing of the input that the statement does not. It reads them from the test's
+# metrics ("numerics"), where only these checks write, not from the message, which may quote
+# what the learner returned.
+PROBE_PREFIX = "what this input probes: "
+DIGITS_SUFFIX = "matching digits"
+NOTES = "numerics"
+
+
+def _note(key: str, line: str) -> str:
+    """*line* as a message's next line, kept in the current test's metrics too."""
+    metrics = current_metrics.get()
+    if metrics is not None and line:
+        metrics.setdefault(NOTES, {})[key] = line
+    return f"\n{line}" if line else ""
+
+
+def _matching_digits(err: float, expected: float, rtol: float, atol: float) -> str:
+    """A line saying how many significant digits the worst element got right, or "".
+
+    Digits are counted against the scale the tolerance measures at:
+    ``|expected| + atol / rtol``. Far from 0 that is the relative error's
+    ``-log10``; at an expected 0 it is the error against ``atol / rtol`` (where
+    atol and rtol weigh the same), never a division by 0. At the limit of the
+    tolerance the count is the digits rtol asks for, so the two read side by
+    side. With ``rtol=0`` digits are counted only against a nonzero expected.
+    """
+    scale = expected + (atol / rtol if rtol > 0 else 0.0)
+    if not (scale > 0 and err > 0 and np.isfinite(scale) and np.isfinite(err)):
+        return ""
+    digits = _whole_digits(-np.log10(err / scale))
+    if digits <= 0:
+        said = "no matching digits"
+    elif digits >= 16:
+        said = f"about 16 {DIGITS_SUFFIX} (all that float64 holds)"
+    else:
+        said = f"about {digits} {DIGITS_SUFFIX}" if digits > 1 else "about 1 matching digit"
+    asked = _whole_digits(-np.log10(rtol)) if 0 < rtol < 1 else 0
+    return _note("digits", said + (f" where the tolerance asks for {asked}" if asked else ""))
+
+
+def _whole_digits(log_digits: float) -> int:
+    # Floored, but an error of 1e-5 computed as 1.00000000003e-05 is still 5 digits.
+    return int(np.floor(log_digits + 1e-6))
+
+
+def probe_line(probe: str) -> str:
+    """The line a check adds for *probe* ("" for none), for a test's own assertion
+    message too, so that it says it as the checks do (and the site shows it for a
+    hidden test): call it only as that message is made, on a failure."""
+    return _note("probe", f"{PROBE_PREFIX}{probe}" if probe else "")
 
 
 def numerical_gradient(forward: Callable[[np.ndarray], Any], x: Any, upstream: Any = None, *, eps: float = 1e-6):
@@ -278,8 +344,10 @@ def assert_shape(actual: Any, shape: tuple[int, ...], *, name: str = "result") -
     return actual
 
 
-def assert_finite(actual: Any, *, name: str = "result") -> Any:
-    """Check that a number or numeric array holds no NaN or inf; return it."""
+def assert_finite(actual: Any, *, name: str = "result", probe: str = "") -> Any:
+    """Check that a number or numeric array holds no NaN or inf; return it.
+
+    *probe* is as for ``assert_allclose``: said only when a value is not finite."""
     if not (isinstance(actual, np.ndarray) or _is_number(actual)):
         raise AssertionError(f"{name} should be a number or a numpy array, got {_type_name(actual)}")
     arr = np.asarray(actual)
@@ -288,7 +356,10 @@ def assert_finite(actual: Any, *, name: str = "result") -> Any:
     if not finite.all():
         idx = tuple(np.argwhere(~finite)[0])
         where = f", first at {_where(name, idx)}" if idx else ""
-        raise AssertionError(f"{name} has non-finite values ({_nonfinite_counts(arr)}{where}); expected finite values")
+        raise AssertionError(
+            f"{name} has non-finite values ({_nonfinite_counts(arr)}{where}); expected finite values"
+            + probe_line(probe)
+        )
     return actual
 
 

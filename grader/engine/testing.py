@@ -29,6 +29,7 @@ from grader.engine.checks import (  # noqa: F401  (re-exported for authors)
     assert_speed,
     check_gradient,
     numerical_gradient,
+    probe_line,
     same_result,
 )
 

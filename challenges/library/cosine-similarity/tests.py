@@ -2,10 +2,24 @@ import numpy as np
 
 from grader.engine.testing import assert_allclose, assert_finite, assert_shape, assert_speed, hidden, sample
 
-# Similarities lie in [-1, 1]. rtol accepts a tiny epsilon added to the norms
-# (as some libraries do); atol covers near-orthogonal pairs.
+# Similarities lie in [-1, 1]; correct float64 forms (normalise then multiply, divide the products, einsum)
+# agree to ~1e-15. rtol is the statement's epsilon rule: eps <= 1e-8 added to each norm of a vector of
+# length >= 8e-3 (the shortest below) moves a similarity by <= 2.5e-6 relative, 4x inside; atol covers
+# near-orthogonal pairs, whose similarity is a sum of products cancelling to ~1e-16.
 RTOL, ATOL = 1e-5, 1e-8
 NAME = "cosine_similarity_matrix(A, B)"
+
+# Vectors of length ~8e-3: the product of two norms is ~6e-5, so eps = 1e-8 added to it is 1.6e-4 of it,
+# 16x the tolerance, while the same eps on each norm is 1.3e-6 of each.
+SHORT = (
+    "vectors of length about 0.008: an epsilon guarding the zero norms shrinks their similarities unless it is "
+    "tiny beside each norm; added to the product of the norms, ‖a‖‖b‖ + ε (a length squared, ~6e-5 here), "
+    "ε = 1e-8 is already 1.6e-4 of it"
+)
+LENGTHS = (
+    "rows of lengths from about 0.03 to 300: a cosine ignores length, so any epsilon must be tiny beside the "
+    "shortest norms, and beside their products (~1e-3) if it is added there"
+)
 
 
 def _similarities(learner, A, B):
@@ -44,11 +58,19 @@ def test_identical_and_opposite_vectors(learner, rng):
 
 @hidden(weight=2)
 def test_matches_reference_on_random_vectors(learner, reference, rng):
-    for m, n, d, scale in [(1, 1, 3, 1.0), (7, 5, 2, 1.0), (50, 80, 64, 1e-3), (3, 200, 1, 1e3), (30, 30, 300, 1.0)]:
+    for m, n, d, scale in [(1, 1, 3, 1.0), (7, 5, 2, 1.0), (3, 200, 1, 1e3), (30, 30, 300, 1.0)]:
         A = rng.normal(size=(m, d)) * scale
         B = rng.normal(size=(n, d)) * scale
         expected = reference.cosine_similarity_matrix(A, B)
         assert_allclose(learner.cosine_similarity_matrix(A, B), expected, rtol=RTOL, atol=ATOL, name=NAME)
+
+
+@hidden
+def test_short_vectors(learner, reference, rng):
+    A = rng.normal(size=(50, 64)) * 1e-3
+    B = rng.normal(size=(80, 64)) * 1e-3
+    expected = reference.cosine_similarity_matrix(A, B)
+    assert_allclose(learner.cosine_similarity_matrix(A, B), expected, rtol=RTOL, atol=ATOL, name=NAME, probe=SHORT)
 
 
 @hidden
@@ -57,7 +79,7 @@ def test_rows_of_very_different_lengths(learner, reference, rng):
     A = rng.normal(size=(40, 10)) * 10.0 ** rng.uniform(-2, 2, size=(40, 1))
     B = rng.normal(size=(25, 10)) * 10.0 ** rng.uniform(-2, 2, size=(25, 1))
     expected = reference.cosine_similarity_matrix(A, B)
-    assert_allclose(learner.cosine_similarity_matrix(A, B), expected, rtol=RTOL, atol=ATOL, name=NAME)
+    assert_allclose(learner.cosine_similarity_matrix(A, B), expected, rtol=RTOL, atol=ATOL, name=NAME, probe=LENGTHS)
 
 
 @hidden(weight=2)

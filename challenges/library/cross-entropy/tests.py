@@ -1,11 +1,17 @@
 import numpy as np
 
-from grader.engine.testing import assert_allclose, assert_scalar, assert_speed, hidden, sample
+from grader.engine.testing import assert_allclose, assert_scalar, assert_speed, hidden, probe_line, sample
 
 # The loss is a mean of per-row log-sum-exps, never 0 here (so rtol only): log(softmax), loops or logsumexp
 # agree to ~1e-15 relative, 1e-6 leaves nine orders; a sum instead of a mean is N times too big and an eps in
 # the log caps each row near 27.6, far from losses in the thousands.
 RTOL = 1e-6
+
+EXTREME = (
+    "logits in the thousands: exp overflows past 709 unless each row is shifted by its own max, and a "
+    "confidently wrong row's probability underflows to 0, so −log(softmax) is inf and −log(p + ε) is capped "
+    "near 27.6; work in log space, −z_y + log-sum-exp(z)"
+)
 
 
 def _batch(rng, n, c, scale=1.0, label_dtype=np.int64):
@@ -42,7 +48,7 @@ def test_uniform_logits_give_log_c(learner, rng):
 def test_extreme_logits_do_not_give_nan(learner, rng):
     logits, labels = _batch(rng, 32, 10, scale=1000.0)
     loss = assert_scalar(learner.cross_entropy_loss(logits, labels), name="loss")
-    assert not np.isnan(loss), "loss should not be NaN for logits in the thousands"
+    assert not np.isnan(loss), "loss should not be NaN for logits in the thousands" + probe_line(EXTREME)
 
 
 @hidden
@@ -68,7 +74,7 @@ def test_extreme_logits_give_the_exact_loss(learner, reference, rng):
     cases.append((confident, np.array([0, 1, 2])))  # right, very wrong, all very negative
     for logits, labels in cases:
         expected = reference.cross_entropy_loss(logits, labels)
-        assert_allclose(learner.cross_entropy_loss(logits, labels), expected, rtol=RTOL, name="loss")
+        assert_allclose(learner.cross_entropy_loss(logits, labels), expected, rtol=RTOL, name="loss", probe=EXTREME)
 
 
 @hidden
@@ -86,7 +92,8 @@ def test_float32_logits(learner, reference, rng):
     expected = reference.cross_entropy_loss(logits.astype(np.float64), labels)
     # float32 logits up to ~100: log-sum-exp in float32 is off by ~1e-7 relative per row, no worse for the mean
     # of 100 rows; rtol 1e-4 leaves ~1000x, while a sum instead of a mean or an eps in the log is far outside.
-    assert_allclose(learner.cross_entropy_loss(logits, labels), expected, rtol=1e-4, name="loss")
+    assert_allclose(learner.cross_entropy_loss(logits, labels), expected, rtol=1e-4, name="loss",
+                    probe="float32 logits up to about 100: exp overflows float32 past 88 unless shifted")  # fmt: skip
 
 
 @hidden

@@ -8,6 +8,17 @@ from grader.engine.testing import assert_allclose, assert_finite, assert_shape, 
 RTOL, ATOL = 1e-7, 1e-10
 LP_RTOL, LP_ATOL = 1e-7, 1e-8
 
+# Around 1e6 the two-pass variance keeps ~1e-10 relative (the mean's rounding, u * 1e6, against a spread
+# of ~1), 1000x inside rtol; E[x^2] - E[x]^2 subtracts two numbers of 1e12 and keeps ~4 digits at best.
+FAR_FROM_ZERO = (
+    "features around 1e6 with a spread of about 1: a variance computed as E[x²] − E[x]², exact in arithmetic, "
+    "subtracts two numbers of 1e12 and cancels to a few correct digits; compute it from deviations"
+)
+FAR_QUERIES = (
+    "query points far from every class, with joint log likelihoods J down to about -1e12: exp(J) is 0 in "
+    "float64, so log(sum(exp(J))) is -inf; shift by each row's max first (log-sum-exp)"
+)
+
 
 def _describe(value):
     if isinstance(value, (tuple, list)):
@@ -36,21 +47,22 @@ def _predict(learner, params, X, K):
     return assert_shape(lp, (X.shape[0], K), name="log_proba")
 
 
-def _fit_matches_reference(learner, reference, X, y, rtol=RTOL, atol=ATOL, **kwargs):
+def _fit_matches_reference(learner, reference, X, y, rtol=RTOL, atol=ATOL, probe="", **kwargs):
     params = _fit(learner, X, y, **kwargs)
     expected = reference.gnb_fit(X.astype(np.float64), y, **kwargs)
     if not np.array_equal(np.asarray(params[0]), expected[0]):
         raise AssertionError(f"classes should be the distinct labels in increasing order, {expected[0].tolist()}; "
                              f"got {np.asarray(params[0]).tolist()}")  # fmt: skip
     for name, got, want in zip(("priors", "means", "variances"), params[1:], expected[1:], strict=True):
-        assert_allclose(got, want, rtol=rtol, atol=atol, name=name)
+        assert_allclose(got, want, rtol=rtol, atol=atol, name=name, probe=probe)
     return params, expected
 
 
-def _matches_reference(learner, reference, X, y, X_query, rtol=LP_RTOL, atol=LP_ATOL, **kwargs):
+def _matches_reference(learner, reference, X, y, X_query, rtol=LP_RTOL, atol=LP_ATOL, probe="", **kwargs):
     params, expected = _fit_matches_reference(learner, reference, X, y, **kwargs)
     lp = _predict(learner, params, X_query, len(expected[0]))
-    assert_allclose(lp, reference.gnb_predict_log_proba(expected, X_query), rtol=rtol, atol=atol, name="log_proba")
+    lp_ref = reference.gnb_predict_log_proba(expected, X_query)
+    assert_allclose(lp, lp_ref, rtol=rtol, atol=atol, name="log_proba", probe=probe)
 
 
 def _blobs(rng, n, d, labels, spread=3.0, scale=1.0):
@@ -90,8 +102,9 @@ def test_posteriors_sum_to_one_and_pick_the_cluster(learner):
 def test_a_point_far_from_every_class_has_finite_log_posteriors(learner):
     X = np.array([[0.0, 0.0], [1.0, 0.5], [0.5, 1.0], [10.0, 10.0], [11.0, 10.5], [10.5, 11.0]])
     y = np.array([0, 0, 0, 1, 1, 1])
-    lp = _predict(learner, _fit(learner, X, y), np.array([[1e4, -1e4]]), 2)  # joint log likelihoods near -1e8
-    assert_finite(lp, name="log_proba")
+    lp = _predict(learner, _fit(learner, X, y), np.array([[1e4, -1e4]]), 2)
+    assert_finite(lp, name="log_proba", probe="a point far from both classes, with joint log likelihoods J near -1e8: "
+                  "exp(J) is 0 in float64, so log(sum(exp(J))) is -inf; shift by the row's max first (log-sum-exp)")  # fmt: skip
     assert_allclose(np.exp(lp).sum(axis=1), np.ones(1), rtol=1e-9, name="exp(log_proba).sum(axis=1)")
 
 
@@ -135,16 +148,15 @@ def test_constant_features(learner, reference, rng):
 
 @hidden
 def test_features_far_from_zero(learner, reference, rng):
-    # Spread ~1 around 1e6: the variance must come from deviations, not E[x^2] - E[x]^2.
     X, y = _blobs(rng, 100, 3, np.array([0, 1, 2]), spread=2.0)
-    _fit_matches_reference(learner, reference, X + 1e6, y)
+    _fit_matches_reference(learner, reference, X + 1e6, y, probe=FAR_FROM_ZERO)
 
 
 @hidden(weight=2)
 def test_query_points_far_from_every_class(learner, reference, rng):
     X, y = _blobs(rng, 80, 3, np.array([0, 1, 2, 3]))
     far = np.vstack([rng.normal(size=(10, 3)) * 1e3, rng.normal(size=(10, 3)) * 1e5, [[1e6, -1e6, 0.0]]])
-    _matches_reference(learner, reference, X, y, far)
+    _matches_reference(learner, reference, X, y, far, probe=FAR_QUERIES)
     # A feature constant within one class gives it a tiny variance: a small offset
     # already puts that class's J near -1e9, next to moderate values for the others.
     X[y == 2, 1] = 1.0

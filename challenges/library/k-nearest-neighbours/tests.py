@@ -1,6 +1,6 @@
 import numpy as np
 
-from grader.engine.testing import assert_shape, assert_speed, hidden, sample
+from grader.engine.testing import assert_shape, assert_speed, hidden, probe_line, sample
 
 
 def _predict(learner, X_train, y_train, X_test, k):
@@ -11,18 +11,18 @@ def _predict(learner, X_train, y_train, X_test, k):
     return y
 
 
-def _assert_labels(y, expected, name="y_pred"):
+def _assert_labels(y, expected, name="y_pred", probe=""):
     expected = np.asarray(expected)
     wrong = np.flatnonzero(y != expected)
     if wrong.size:
         i = wrong[0]
         raise AssertionError(f"{name}: {wrong.size} of {expected.size} predictions differ; "
-                             f"first at {name}[{i}]: got {y[i]}, expected {expected[i]}")  # fmt: skip
+                             f"first at {name}[{i}]: got {y[i]}, expected {expected[i]}" + probe_line(probe))  # fmt: skip
 
 
-def _matches_reference(learner, reference, X_train, y_train, X_test, k):
+def _matches_reference(learner, reference, X_train, y_train, X_test, k, probe=""):
     y = _predict(learner, X_train, y_train, X_test, k)
-    _assert_labels(y, reference.knn_predict(X_train, y_train, X_test, k), name=f"y_pred (k={k})")
+    _assert_labels(y, reference.knn_predict(X_train, y_train, X_test, k), name=f"y_pred (k={k})", probe=probe)
 
 
 def _grid(rng, n, d, low=-2, high=3):
@@ -39,11 +39,17 @@ def test_two_separated_clusters(learner, rng):
     _assert_labels(y, np.repeat([0, 1], 5))
 
 
+ZERO_DISTANCE = (
+    "queries equal to training points: their distance is exactly 0, but the expansion |a|² − 2a·b + |b|² "
+    "rounds it to ±1e-16 or so, and the square root of a negative is NaN; clip at 0 before the root"
+)
+
+
 @sample
 def test_k1_on_the_training_points_gives_their_labels(learner, rng):
     X_train = rng.normal(size=(30, 4))
     y_train = rng.integers(0, 4, size=30)
-    _assert_labels(_predict(learner, X_train, y_train, X_train, 1), y_train)
+    _assert_labels(_predict(learner, X_train, y_train, X_train, 1), y_train, probe=ZERO_DISTANCE)
 
 
 @sample
@@ -114,17 +120,19 @@ def test_duplicated_training_points(learner, reference, rng):
     X_train = np.vstack([base, base, base])  # each point three times, with different labels
     y_train = rng.integers(0, 5, size=30)
     for k in (1, 2, 3):
-        _matches_reference(learner, reference, X_train, y_train, base, k)
+        _matches_reference(learner, reference, X_train, y_train, base, k, probe=ZERO_DISTANCE)
 
 
 @hidden
 def test_points_far_from_the_origin(learner, reference, rng):
-    # |a|^2 ~ 1e9: the expansion's rounding is ~1e-7, so exact matches can come out negative.
     X_train = rng.normal(size=(100, 8)) + 1e4
     y_train = rng.integers(0, 4, size=100)
     X_test = np.vstack([X_train[rng.permutation(100)[:60]], rng.normal(size=(20, 8)) + 1e4])
+    probe = ("points near 1e4, queried at training points: the expansion |a|² − 2a·b + |b|², exact in arithmetic, "
+             "subtracts numbers of ~1e9 and rounds by ~1e-7, so a distance of exactly 0 can come out negative and "
+             "its square root NaN; clip at 0 before the root, or compare squared distances")  # fmt: skip
     for k in (1, 3):
-        _matches_reference(learner, reference, X_train, y_train, X_test, k)
+        _matches_reference(learner, reference, X_train, y_train, X_test, k, probe=probe)
 
 
 @hidden

@@ -4,8 +4,19 @@ from grader.engine.testing import assert_allclose, assert_shape, assert_speed, c
 
 # Log-probabilities range from about -1e-20 to -2e4: rtol is relative; atol is
 # far below any correct method's error and only forgives results that land near 0.
+# z - max - log(sum(exp(z - max))) rounds to ~u * max|z| absolute: 2e-12 at logits of 1e4, 500x inside
+# rtol * 1 for log-probabilities of size 1 and more, while log(softmax) gives -inf there.
 RTOL, ATOL = 1e-9, 1e-12
 NEG_INF = -np.inf
+
+UNDERFLOW = (
+    "a class far below the others: its probability e^(−1000) underflows to 0, so log(softmax(z)) is −inf "
+    "while its log-probability is about −1000; subtract the log-sum-exp instead of forming probabilities"
+)
+OVERFLOW = (
+    "logits of ±1000 and more: exp overflows past 709 and underflows below −745 unless each row is shifted by "
+    "its own max (a global max leaves rows 1e4 below it at log 0); then subtract the log-sum-exp"
+)
 
 
 def _forward(learner, Z, name="log_softmax(Z)"):
@@ -16,9 +27,10 @@ def _backward(learner, dout, out):
     return assert_shape(learner.log_softmax_backward(dout, out), dout.shape, name="dZ")
 
 
-def _forward_matches(learner, reference, Z, rtol=RTOL, atol=ATOL):
+def _forward_matches(learner, reference, Z, rtol=RTOL, atol=ATOL, probe=""):
     expected = reference.log_softmax(Z.astype(np.float64))
-    assert_allclose(_forward(learner, Z), expected, rtol=rtol, atol=atol, name=f"log_softmax of a {Z.shape} array")
+    assert_allclose(_forward(learner, Z), expected, rtol=rtol, atol=atol, name=f"log_softmax of a {Z.shape} array",
+                    probe=probe)  # fmt: skip
 
 
 def _backward_matches(learner, reference, Z, dout):
@@ -40,9 +52,11 @@ def test_rows_exponentiate_to_probabilities(learner):
 def test_very_unlikely_classes_keep_a_finite_log_probability(learner):
     # softmax([0, -1000]) underflows to [1, 0], but the log-probabilities are exactly [0, -1000].
     out = _forward(learner, np.array([0.0, -1000.0]), name="log_softmax([0, -1000])")
-    assert_allclose(out, np.array([0.0, -1000.0]), rtol=1e-12, atol=1e-15, name="log_softmax([0, -1000])")
+    assert_allclose(out, np.array([0.0, -1000.0]), rtol=1e-12, atol=1e-15, name="log_softmax([0, -1000])",
+                    probe=UNDERFLOW)  # fmt: skip
     out = _forward(learner, np.array([1000.0, 0.0]), name="log_softmax([1000, 0])")
-    assert_allclose(out, np.array([0.0, -1000.0]), rtol=1e-12, atol=1e-15, name="log_softmax([1000, 0])")
+    assert_allclose(out, np.array([0.0, -1000.0]), rtol=1e-12, atol=1e-15, name="log_softmax([1000, 0])",
+                    probe=OVERFLOW)  # fmt: skip
 
 
 @sample
@@ -70,8 +84,8 @@ def test_extreme_logits(learner, reference, rng):
         np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [1e3, -1e3, 1e3]]),
     ]
     for Z in batches:
-        _forward_matches(learner, reference, Z)
-    _forward_matches(learner, reference, rng.normal(size=20) * 5e3)
+        _forward_matches(learner, reference, Z, probe=OVERFLOW)
+    _forward_matches(learner, reference, rng.normal(size=20) * 5e3, probe=OVERFLOW)
 
 
 @hidden
@@ -93,7 +107,8 @@ def test_a_single_class_has_log_probability_zero(learner):
 def test_float32_input(learner, reference, rng):
     Z = (rng.normal(size=(100, 10)) * 30).astype(np.float32)
     # float32 keeps about 7 digits of log-probabilities up to ~200 in magnitude.
-    _forward_matches(learner, reference, Z, rtol=1e-5, atol=1e-4)
+    _forward_matches(learner, reference, Z, rtol=1e-5, atol=1e-4,
+                     probe="float32 logits up to about 100: exp overflows float32 past 88 unless each row is shifted by its max")  # fmt: skip
 
 
 @hidden(weight=2)

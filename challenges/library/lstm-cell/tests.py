@@ -61,19 +61,19 @@ def _upstream(rng, args):
     return rng.normal(size=shape), rng.normal(size=shape)
 
 
-def _forward_matches_reference(learner, reference, args, rtol=RTOL, atol=ATOL):
+def _forward_matches_reference(learner, reference, args, rtol=RTOL, atol=ATOL, probe=""):
     h, c, _ = _forward(learner, *args)
     h_ref, c_ref, _ = reference.lstm_step_forward(*[a.astype(np.float64) for a in args])
-    assert_allclose(h, h_ref, rtol=rtol, atol=atol, name="next_h")
-    assert_allclose(c, c_ref, rtol=rtol, atol=atol, name="next_c")
+    assert_allclose(h, h_ref, rtol=rtol, atol=atol, name="next_h", probe=probe)
+    assert_allclose(c, c_ref, rtol=rtol, atol=atol, name="next_c", probe=probe)
 
 
-def _backward_matches_reference(learner, reference, args, dnext_h, dnext_c, rtol=RTOL, atol=ATOL):
+def _backward_matches_reference(learner, reference, args, dnext_h, dnext_c, rtol=RTOL, atol=ATOL, probe=""):
     grads = _gradients(learner, args, dnext_h, dnext_c)
     _, _, ref_cache = reference.lstm_step_forward(*[a.astype(np.float64) for a in args])
     expected = reference.lstm_step_backward(dnext_h.astype(np.float64), dnext_c.astype(np.float64), ref_cache)
     for name, g, e in zip(GRADS, grads, expected, strict=True):
-        assert_allclose(g, e, rtol=rtol, atol=atol, name=name)
+        assert_allclose(g, e, rtol=rtol, atol=atol, name=name, probe=probe)
 
 
 def _check_against_finite_differences(learner, reference, args, dnext_h, dnext_c, names):
@@ -152,11 +152,13 @@ def test_each_upstream_path_alone(learner, reference, rng):
 @hidden(weight=2)
 def test_large_pre_activations(learner, reference, rng):
     # Pre-activations in the hundreds: a naive sigmoid computes exp(800) = inf and then inf / inf.
+    probe = ("pre-activations in the hundreds: exp(a) overflows past 709, so exp(a) / (1 + exp(a)) is inf / inf = "
+             "NaN; use 1 / (1 + exp(−a)) for a ≥ 0 and exp(a) / (1 + exp(a)) for a < 0")  # fmt: skip
     args = _problem(rng, 8, 4, 5, scale=300.0)
-    _forward_matches_reference(learner, reference, args)
-    _backward_matches_reference(learner, reference, args, *_upstream(rng, args))
+    _forward_matches_reference(learner, reference, args, probe=probe)
+    _backward_matches_reference(learner, reference, args, *_upstream(rng, args), probe=probe)
     args = _problem(rng, 8, 4, 5, scale=-300.0)
-    _forward_matches_reference(learner, reference, args)
+    _forward_matches_reference(learner, reference, args, probe=probe)
 
 
 @hidden

@@ -20,11 +20,13 @@ def _mha(learner, X, Wq, Wk, Wv, Wo, num_heads, causal=False):
     return assert_shape(out, X.shape, name="out")
 
 
-def _matches_reference(learner, reference, X, Wq, Wk, Wv, Wo, num_heads, causal=False, rtol=RTOL, atol=ATOL):
+def _matches_reference(learner, reference, X, Wq, Wk, Wv, Wo, num_heads, causal=False, rtol=RTOL, atol=ATOL,
+                       probe=""):  # fmt: skip
     out = _mha(learner, X, Wq, Wk, Wv, Wo, num_heads, causal)
     f64 = [a.astype(np.float64) for a in (X, Wq, Wk, Wv, Wo)]
     expected = reference.multi_head_attention(*f64, num_heads, causal=causal)
-    assert_allclose(out, expected, rtol=rtol, atol=atol, name=f"out (num_heads={num_heads}, causal={causal})")
+    assert_allclose(out, expected, rtol=rtol, atol=atol, name=f"out (num_heads={num_heads}, causal={causal})",
+                    probe=probe)  # fmt: skip
 
 
 def _softmax(S):
@@ -93,9 +95,10 @@ def test_heads_own_contiguous_column_blocks(learner, reference, rng):
 
 @hidden
 def test_large_inputs_stay_finite(learner, reference, rng):
-    # Scores in the hundreds to thousands: the softmax must be shifted by its row max.
+    probe = "scores in the hundreds to thousands: exp overflows past 709 and inf / inf is NaN unless each row of "
+    probe += "scores is shifted by its own max before the softmax"
     for causal in (False, True):
-        _matches_reference(learner, reference, *_problem(rng, 2, 6, 16, x_scale=40.0), 4, causal=causal)
+        _matches_reference(learner, reference, *_problem(rng, 2, 6, 16, x_scale=40.0), 4, causal=causal, probe=probe)
 
 
 @hidden

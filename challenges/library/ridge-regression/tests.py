@@ -30,11 +30,11 @@ def _problem(rng, n, d, offset=0.0, noise=0.5):
     return X, y
 
 
-def _matches_reference(learner, reference, X, y, alpha, rtol=RTOL, atol=ATOL):
+def _matches_reference(learner, reference, X, y, alpha, rtol=RTOL, atol=ATOL, probe=""):
     w, b = _fit(learner, X, y, alpha)
     w_ref, b_ref = reference.ridge_fit(X, y, alpha)
-    assert_allclose(w, w_ref, rtol=rtol, atol=atol, name="w")
-    assert_allclose(b, b_ref, rtol=rtol, atol=atol, name="b")
+    assert_allclose(w, w_ref, rtol=rtol, atol=atol, name="w", probe=probe)
+    assert_allclose(b, b_ref, rtol=rtol, atol=atol, name="b", probe=probe)
 
 
 @sample
@@ -122,7 +122,9 @@ def test_features_far_from_zero(learner, reference, rng):
     # |b| reaches ~1e4 here. Centred, QR or SVD solves agree to ~1e-11 relative and an augmented lstsq to
     # 2e-10 at worst (200 seeds); normal equations with an uncentred bias column square the 1e4 offsets
     # and are off by 7e-9 to 2e-4: 2e-9 fails that method on every seed and passes the stable ones 9x inside.
-    _matches_reference(learner, reference, X, y, 5.0, rtol=2e-9, atol=2e-9)
+    probe = ("features offset by 1e4: normal equations with an uncentred bias column, exact in arithmetic, square "
+             "those offsets (A.T @ A has entries of 1e8 beside 1) and lose digits; centre X and y first")  # fmt: skip
+    _matches_reference(learner, reference, X, y, 5.0, rtol=2e-9, atol=2e-9, probe=probe)
 
 
 @hidden

@@ -7,14 +7,25 @@ from grader.engine.testing import assert_allclose, assert_shape, assert_speed, h
 # (e^-690), where underflow to a subnormal or to 0 depends on the formula.
 RTOL, ATOL = 1e-9, 1e-300
 
+TINY = (
+    "very negative inputs, outputs from 1e-9 down to 1e-304: 1 − sigmoid(−x) and 0.5·(1 + tanh(x/2)) subtract "
+    "from 1 and cancel to 0 (1 keeps 16 digits, not 300), and clipping x changes them; use exp(x) / (1 + exp(x)) "
+    "for x < 0"
+)
+HUGE = (
+    "inputs up to ±1e4: exp(x) overflows past 709, so exp(x) / (1 + exp(x)) is inf / inf = NaN, and outputs as "
+    "small as 1e-300 cancel to 0 in 1 − sigmoid(−x); use 1 / (1 + exp(−x)) for x ≥ 0 and exp(x) / (1 + exp(x)) "
+    "for x < 0"
+)
+
 
 def _sigmoid(learner, x, name="sigmoid(x)"):
     return assert_shape(learner.sigmoid(x), x.shape, name=name)
 
 
-def _matches_reference(learner, reference, x, name="sigmoid(x)"):
+def _matches_reference(learner, reference, x, name="sigmoid(x)", probe=""):
     out = _sigmoid(learner, x, name)
-    assert_allclose(out, reference.sigmoid(x), rtol=RTOL, atol=ATOL, name=name)
+    assert_allclose(out, reference.sigmoid(x), rtol=RTOL, atol=ATOL, name=name, probe=probe)
 
 
 @sample
@@ -28,14 +39,14 @@ def test_zero_gives_one_half_and_the_curve_is_symmetric(learner):
 @sample
 def test_huge_inputs_give_exactly_0_and_1(learner):
     s = _sigmoid(learner, np.array([-1000.0, 1000.0]), name="sigmoid([-1000, 1000])")
-    assert_allclose(s, np.array([0.0, 1.0]), atol=1e-300, name="sigmoid([-1000, 1000])")
+    assert_allclose(s, np.array([0.0, 1.0]), atol=1e-300, name="sigmoid([-1000, 1000])", probe=HUGE)
 
 
 @sample
 def test_tiny_outputs_keep_their_relative_precision(learner):
     # e^-40 / (1 + e^-40): about 4.25e-18, and every digit should be right.
     s = _sigmoid(learner, np.array([-40.0]), name="sigmoid([-40])")
-    assert_allclose(s, np.array([4.248354255291589e-18]), rtol=RTOL, name="sigmoid([-40])")
+    assert_allclose(s, np.array([4.248354255291589e-18]), rtol=RTOL, name="sigmoid([-40])", probe=TINY)
 
 
 @hidden(weight=2)
@@ -47,14 +58,15 @@ def test_matches_reference_on_random_arrays(learner, reference, rng):
 @hidden(weight=2)
 def test_very_negative_inputs_are_relatively_accurate(learner, reference, rng):
     # Outputs from 1e-9 down to 1e-304: a subtraction from 1 or a clipped input loses them.
-    _matches_reference(learner, reference, -rng.uniform(20.0, 700.0, size=(40, 5)))
+    _matches_reference(learner, reference, -rng.uniform(20.0, 700.0, size=(40, 5)), probe=TINY)
 
 
 @hidden(weight=2)
 def test_huge_magnitudes_do_not_overflow(learner, reference, rng):
     x = np.concatenate([rng.uniform(-1e4, 1e4, size=100), [-1e4, -710.0, -709.0, 709.0, 710.0, 1e4]])
-    _matches_reference(learner, reference, x)
-    _matches_reference(learner, reference, np.array([-np.inf, np.inf, 0.0]), name="sigmoid([-inf, inf, 0])")
+    _matches_reference(learner, reference, x, probe=HUGE)
+    _matches_reference(learner, reference, np.array([-np.inf, np.inf, 0.0]), name="sigmoid([-inf, inf, 0])",
+                       probe=HUGE)  # fmt: skip
 
 
 @hidden

@@ -77,10 +77,12 @@ def test_large_inputs_saturate_without_nan(learner, reference, rng):
     # e^x overflows past 709: the output must be exactly +-1 and the gradient 0.
     x = np.concatenate([rng.uniform(-1e4, 1e4, size=60), [-1e4, -800.0, -400.0, 400.0, 800.0, 1e4]])
     dout = rng.normal(size=x.shape)
+    probe = ("inputs up to ±1e4: e^x overflows past 709 (and e^−2x below −355), so (e^x − e^−x) / (e^x + e^−x) "
+             "is inf / inf = NaN; np.tanh saturates to exactly ±1")  # fmt: skip
     out, cache = _forward(learner, x)
-    assert_allclose(out, reference.tanh_forward(x)[0], rtol=RTOL, atol=ATOL, name="out")
+    assert_allclose(out, reference.tanh_forward(x)[0], rtol=RTOL, atol=ATOL, name="out", probe=probe)
     assert_allclose(_backward(learner, dout, cache), _reference_dx(reference, x, dout), rtol=RTOL, atol=1e-12,
-                    name="dx")  # fmt: skip
+                    name="dx", probe=probe)  # fmt: skip
 
 
 @hidden
@@ -88,7 +90,9 @@ def test_tiny_inputs_keep_their_relative_precision(learner, reference, rng):
     # tanh(x) = x - x^3/3 + ...: out should equal x to the last digits; e^x - e^-x cancels.
     x = np.concatenate([10.0 ** -rng.uniform(4, 300, size=30), -(10.0 ** -rng.uniform(4, 300, size=30))])
     out, _ = _forward(learner, x)
-    assert_allclose(out, reference.tanh_forward(x)[0], rtol=RTOL, atol=ATOL, name="out")
+    probe = ("inputs from 1e-4 down to 1e-300: tanh(x) ≈ x to the last digit, but e^x − e^−x subtracts two numbers "
+             "near 1 and keeps only the digits of x above 1e-16")  # fmt: skip
+    assert_allclose(out, reference.tanh_forward(x)[0], rtol=RTOL, atol=ATOL, name="out", probe=probe)
 
 
 @hidden

@@ -38,10 +38,11 @@ def _assert_tokens(tokens, expected, u, what="tokens"):
         )
 
 
-def _matches_reference(learner, reference, logits, temperature, top_k, u, rtol=RTOL, atol=ATOL):
+def _matches_reference(learner, reference, logits, temperature, top_k, u, rtol=RTOL, atol=ATOL, probe=""):
     tokens, probs = _sample(learner, logits, temperature, top_k, u)
     tokens_ref, probs_ref = reference.sample_next_token(logits.astype(np.float64), temperature, top_k, u)
-    assert_allclose(probs, probs_ref, rtol=rtol, atol=atol, name=f"probs (temperature={temperature}, top_k={top_k})")
+    assert_allclose(probs, probs_ref, rtol=rtol, atol=atol, name=f"probs (temperature={temperature}, top_k={top_k})",
+                    probe=probe)  # fmt: skip
     _assert_tokens(tokens, tokens_ref, u, what=f"tokens (temperature={temperature}, top_k={top_k})")
 
 
@@ -135,8 +136,10 @@ def test_extreme_temperatures_and_logits(learner, reference, rng):
         (rng.normal(size=(50, 20)) - 1e4, 0.5, 6),  # all very negative
         (rng.normal(size=(50, 20)), 100.0, 20),  # almost flat
     ]
+    probe = ("logits / temperature of ±1e3 to ±1e4: exp overflows past 709 and underflows below −745 unless each "
+             "row is shifted by its own max after dividing by the temperature")  # fmt: skip
     for logits, temperature, top_k in cases:
-        _matches_reference(learner, reference, logits, temperature, top_k, rng.random(50))
+        _matches_reference(learner, reference, logits, temperature, top_k, rng.random(50), probe=probe)
 
 
 @hidden

@@ -54,21 +54,22 @@ def _run(learner, X, y, params, **kwargs):
     return _check_result(learner.two_layer_mlp(X, y, params, **kwargs), params)
 
 
-def _close(actual, expected, name, rtol=RTOL, rel_atol=1e-9):
+def _close(actual, expected, name, rtol=RTOL, rel_atol=1e-9, probe=""):
     atol = rel_atol * float(np.abs(expected).max(initial=0.0)) + 1e-12
-    assert_allclose(actual, expected, rtol=rtol, atol=atol, name=name)
+    assert_allclose(actual, expected, rtol=rtol, atol=atol, name=name, probe=probe)
 
 
-def _same(result, expected, params, rtol=RTOL, rel_atol=1e-9):
+def _same(result, expected, params, rtol=RTOL, rel_atol=1e-9, probe=""):
     loss, grads = _check_result(result, params)
     loss_ref, grads_ref = expected
-    assert_allclose(loss, loss_ref, rtol=rtol, atol=1e-12, name="loss")
+    assert_allclose(loss, loss_ref, rtol=rtol, atol=1e-12, name="loss", probe=probe)
     for k in KEYS:
-        _close(grads[k], grads_ref[k], f"grads['{k}']", rtol=rtol, rel_atol=rel_atol)
+        _close(grads[k], grads_ref[k], f"grads['{k}']", rtol=rtol, rel_atol=rel_atol, probe=probe)
 
 
-def _matches_reference(learner, reference, X, y, params, **kwargs):
-    _same(learner.two_layer_mlp(X, y, params, **kwargs), reference.two_layer_mlp(X, y, params, **kwargs), params)
+def _matches_reference(learner, reference, X, y, params, probe="", **kwargs):
+    _same(learner.two_layer_mlp(X, y, params, **kwargs), reference.two_layer_mlp(X, y, params, **kwargs), params,
+          probe=probe)  # fmt: skip
 
 
 def _finite_differences(learner, reference, X, y, params, **kwargs):
@@ -139,7 +140,8 @@ def test_default_reg_is_zero(learner, reference, rng):
 def test_large_scores_give_the_exact_loss(learner, reference, rng):
     # Scores in the hundreds to thousands: exp overflows unless each row's max is subtracted.
     X, y, params = _problem(rng, 32, 8, 16, 5, w_scale=40.0, b_scale=100.0)
-    _matches_reference(learner, reference, X, y, params, reg=1e-4)
+    probe = "scores in the hundreds to thousands: exp overflows past 709 unless each row's max is subtracted first"
+    _matches_reference(learner, reference, X, y, params, reg=1e-4, probe=probe)
 
 
 @hidden

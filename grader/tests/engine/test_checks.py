@@ -13,6 +13,7 @@ from grader.engine.checks import (
     assert_speed,
     check_gradient,
     current_metrics,
+    probe_line,
 )
 
 
@@ -128,7 +129,8 @@ def test_allclose_summarises_a_value_mismatch():
     assert msg == (
         "probs does not match the expected values: 2 of 6 elements differ (rtol=1e-06, atol=0)\n"
         "max absolute error 0.6, max relative error 0.25\n"
-        "worst at probs[0, 1]: got 2.5, expected 2"
+        "worst at probs[0, 1]: got 2.5, expected 2\n"
+        "no matching digits where the tolerance asks for 6"
     )
 
 
@@ -156,9 +158,88 @@ def test_allclose_respects_rtol_and_atol():
     message(assert_allclose, np.array([1.0 + 1e-6]), np.array([1.0]), rtol=1e-7)
 
 
-def test_allclose_reports_a_scalar_mismatch_on_one_line():
+def test_allclose_reports_a_scalar_mismatch_on_one_line_then_the_digits():
     msg = message(assert_allclose, np.float64(2.0), 2.5, rtol=1e-6, name="loss")
-    assert msg == "loss is 2, expected 2.5 (absolute error 0.5, relative error 0.2; rtol=1e-06, atol=0)"
+    assert msg == (
+        "loss is 2, expected 2.5 (absolute error 0.5, relative error 0.2; rtol=1e-06, atol=0)\n"
+        "no matching digits where the tolerance asks for 6"
+    )
+
+
+# ---- assert_allclose: matching digits and the probe --------------------------
+
+
+@pytest.mark.parametrize(
+    "error, said",
+    [
+        (3e-8, "about 7 matching digits where the tolerance asks for 9"),
+        (1e-4, "about 4 matching digits where the tolerance asks for 9"),
+        (0.05, "about 1 matching digit where the tolerance asks for 9"),
+        (0.5, "no matching digits where the tolerance asks for 9"),
+        (7.0, "no matching digits where the tolerance asks for 9"),
+    ],
+)
+def test_allclose_says_how_many_digits_the_worst_element_matched(error, said):
+    expected = np.array([1.0, -2.0, 4.0])
+    actual = expected * (1 + np.array([0.0, error, error / 10]))
+    assert message(assert_allclose, actual, expected, rtol=1e-9).splitlines()[-1] == said
+
+
+def test_allclose_counts_digits_to_float64s_last_without_a_tolerance_to_compare():
+    one = np.array([1.0, 2.0])
+    assert message(assert_allclose, np.nextafter(one, 3), one, rtol=0).endswith("\nabout 15 matching digits")
+    # float64 numbers an ulp apart differ by 1e-16 relative at least: 15 digits; more is said as 16
+    msg = message(assert_allclose, np.array([1e17 + 16.0]), np.array([1e17]), rtol=1e-17)
+    assert msg.endswith("\nabout 15 matching digits where the tolerance asks for 17")
+    msg = message(assert_allclose, np.array([1e-20]), np.array([0.0]), rtol=1e-30, atol=1e-25)
+    assert msg.endswith("\nabout 16 matching digits (all that float64 holds) where the tolerance asks for 30")
+
+
+def test_allclose_counts_digits_at_an_expected_zero_against_atol_over_rtol_never_inf():
+    # rtol 1e-6 and atol 1e-9 weigh the same at 1e-3: an error of 1e-8 there is 5 digits.
+    msg = message(assert_allclose, np.array([1e-8, 1.0]), np.array([0.0, 1.0]), rtol=1e-6, atol=1e-9)
+    assert msg.endswith("\nabout 5 matching digits where the tolerance asks for 6")
+    msg = message(assert_allclose, np.float64(1e-8), 0.0, rtol=1e-6, atol=1e-9)
+    assert msg.endswith(
+        "0 was expected exactly; rtol=1e-06, atol=1e-09)\nabout 5 matching digits where the tolerance asks for 6"
+    )
+    # With no tolerance scale at 0 the digits are not made up, and nothing is inf or nan.
+    for msg in (
+        message(assert_allclose, np.float64(1e-3), 0.0),
+        message(assert_allclose, np.array([1e-3]), np.array([0.0]), rtol=0, atol=1e-6),
+    ):
+        assert "digit" not in msg and "inf" not in msg and "nan" not in msg
+
+
+PROBE = "data offset by 100 and scaled by 0.01: a one-pass variance E[x²] − E[x]² loses about 8 digits here"
+
+
+def test_allclose_adds_the_probe_to_a_value_mismatch_only():
+    expected = np.array([1.0, 2.0])
+    assert_allclose(expected * (1 + 1e-9), expected, rtol=1e-7, probe=PROBE)  # a pass says nothing
+    msg = message(assert_allclose, expected * (1 + 1e-5), expected, rtol=1e-7, probe=PROBE, name="out")
+    assert msg.splitlines()[-2:] == [
+        "about 5 matching digits where the tolerance asks for 7",
+        f"what this input probes: {PROBE}",
+    ]
+    msg = message(assert_allclose, np.float64(2.5), 2.0, probe=PROBE)
+    assert msg.endswith(f"\nwhat this input probes: {PROBE}")
+    # An overflow to inf or NaN is the probe's business too
+    msg = message(assert_allclose, np.array([np.nan, 1.0]), expected, probe="logits of ±1000")
+    assert msg.startswith("result has non-finite values (1 NaN)") and msg.endswith(
+        "\nwhat this input probes: logits of ±1000"
+    )
+    msg = message(assert_finite, np.array([1.0, np.inf]), name="probs", probe="logits of ±1000")
+    assert msg == (
+        "probs has non-finite values (1 inf, first at probs[1]); expected finite values\n"
+        "what this input probes: logits of ±1000"
+    )
+    assert_finite(np.ones(2), probe=PROBE)
+    # a test's own assertion says it the same way
+    assert probe_line(PROBE) == f"\nwhat this input probes: {PROBE}" and probe_line("") == ""
+    # a wrong type or shape is not
+    assert PROBE not in message(assert_allclose, np.zeros(3), expected, probe=PROBE)
+    assert PROBE not in message(assert_allclose, [1.0, 2.0], expected, probe=PROBE)
 
 
 def test_allclose_compares_integer_and_bool_arrays():

@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test import Client
@@ -179,8 +180,15 @@ def test_the_final_fragment_stops_polling_and_hides_hidden_tests(alice_client, a
     hidden_failed = [r for r in rows if r["hidden"] and r["status"] != "passed"]
     assert hidden_failed and all(r["message"].startswith(HIDDEN_MESSAGE + " What failed: ") for r in hidden_failed)
     kinds = {r["name"]: r["message"].removeprefix(HIDDEN_MESSAGE + " What failed: ") for r in hidden_failed}
-    assert kinds["test_extreme_logits"] == "NaN or inf in the result: a numerical-stability check."
-    assert kinds["test_matches_reference_on_random_batches"] == "the values differ from the reference's."
+    # the kind of check, then what the checks noted: the digits matched and the input's probe, not its values
+    assert kinds["test_extreme_logits"] == (
+        "NaN or inf in the result: a numerical-stability check. What this input probes: logits of about 1000 and "
+        "more: exp(z) overflows float64 past z ≈ 709 and inf / inf is NaN; subtract each row's max first (softmax "
+        "does not change)."
+    )
+    assert kinds["test_matches_reference_on_random_batches"] == (
+        "the values differ from the reference's. No matching digits where the tolerance asks for 6."
+    )
     sample_failed = [r for r in rows if not r["hidden"] and r["status"] == "failed"]
     assert any("NaN" in r["message"] for r in sample_failed)
     # the stored messages of hidden tests never reach the page
@@ -370,3 +378,31 @@ def test_a_hidden_failure_says_which_kind_of_check_failed_and_nothing_of_its_dat
 
     said = hidden_failure(status, message)
     assert said == f"{HIDDEN_MESSAGE} What failed: {kind}." and "4000" not in said and "1.5" not in said
+
+
+def test_a_hidden_failure_shows_the_checks_notes_but_not_the_values():
+    from grader.engine.checks import assert_allclose, current_metrics
+    from grader.selectors import hidden_failure
+
+    expected = np.array([1.5, 2.5])
+    metrics: dict = {}
+    token = current_metrics.set(metrics)
+    try:
+        with pytest.raises(AssertionError) as info:
+            assert_allclose(expected * (1 + 1e-4), expected, rtol=1e-6, name="out", probe="data offset by 100")
+    finally:
+        current_metrics.reset(token)
+    said = hidden_failure("failed", str(info.value), metrics)
+    assert said == (
+        f"{HIDDEN_MESSAGE} What failed: the values differ from the reference's. "
+        "About 4 matching digits where the tolerance asks for 6. What this input probes: data offset by 100."
+    )
+    assert "1.5" not in said and "2.5" not in said
+    # Only the checks' own notes: the same lines in a message (say, quoting a string the learner
+    # returned) without them in the metrics stay hidden, and so do notes of another failure.
+    assert (
+        hidden_failure("failed", str(info.value))
+        == f"{HIDDEN_MESSAGE} What failed: the values differ from the reference's."
+    )
+    assert "probes" not in hidden_failure("failed", "assert False", metrics)
+    assert "probes" not in hidden_failure("error", str(info.value), metrics)
