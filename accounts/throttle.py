@@ -12,9 +12,11 @@ the shared cache, fixed windows per key.
 Past a limit the request is refused with 429 before the view runs, and the page
 says when to try again. While the cache is away (a Redis restart) nothing is
 counted or refused, with a warning logged: signing in keeps working, and the
-counters are open only for as long as the outage the warnings date. The app's system checks are not installed: they reject
-the local-memory cache, which is what a single-process development server is
-meant to use (production shares Redis, CACHE_URL).
+counters are open only for as long as the outage the warnings date.
+
+The app's system checks are not installed: they reject the local-memory cache,
+which is what a single-process development server is meant to use (production
+shares Redis, CACHE_URL).
 """
 
 from __future__ import annotations

@@ -232,10 +232,10 @@ def learner_cell(*, user, challenge: Challenge) -> Cell:
     return _cell(stats[0]) if stats else EMPTY_CELL
 
 
-def learner_submissions(*, user, challenge: Challenge) -> QuerySet[Submission]:
-    """Everything the learner ran or submitted on *challenge*, newest first (no previews)."""
+def learner_submissions(*, user, challenges: Iterable[Challenge]) -> QuerySet[Submission]:
+    """Everything the learner ran or submitted on *challenges*, newest first (no previews)."""
     return (
-        Submission.objects.filter(user=user, challenge=challenge, preview=False)
+        Submission.objects.filter(user=user, challenge__in=challenges, preview=False)
         .select_related("version")
         .defer("code", "tests", "stdout", "error")
         .order_by("-created", "-pk")

@@ -75,7 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def learner_challenge(request: HttpRequest, user_id: int, slug: str) -> HttpResponse:
     learner = get_object_or_404(get_user_model(), pk=user_id)
     challenge = get_object_or_404(Challenge.objects.select_related("current_version"), slug=slug)
-    submissions = Paginator(learner_submissions(user=learner, challenge=challenge), SUBMISSIONS_PER_PAGE)
+    submissions = Paginator(learner_submissions(user=learner, challenges=[challenge]), SUBMISSIONS_PER_PAGE)
     return render(
         request,
         "gradebook/learner_challenge.html",

@@ -139,8 +139,12 @@ class Review:
     challenges: list[ReviewedChallenge]
 
 
-def _submits(*, user, challenge):
-    return learner_submissions(user=user, challenge=challenge).filter(kind=Submission.Kind.SUBMIT)
+def _submits(*, user, challenges) -> defaultdict[int, list[Submission]]:
+    """*user*'s Submits of *challenges* by challenge id, newest first: one query."""
+    by_challenge = defaultdict(list)
+    for s in learner_submissions(user=user, challenges=challenges).filter(kind=Submission.Kind.SUBMIT):
+        by_challenge[s.challenge_id].append(s)
+    return by_challenge
 
 
 def submission_review(*, link: ResourceLink, learner, now: datetime) -> Review:
@@ -153,10 +157,11 @@ def submission_review(*, link: ResourceLink, learner, now: datetime) -> Review:
         [progress] = learner_progress(user=learner, assignments=[assignment], now=now)
         dates, challenges = progress.dates, []
         per_day, floor = assignment.late_penalty_per_day, assignment.late_floor
+        submits = _submits(user=learner, challenges=[item.item.challenge for item in progress.items])
         for item in progress.items:
             counted = item.best.submission_id if item.best else None
             reviewed = ReviewedChallenge(item.item.challenge)
-            for s in _submits(user=learner, challenge=item.item.challenge):
+            for s in submits[item.item.challenge.pk]:
                 late = days_late(s.created, dates.due)
                 reviewed.submits.append(ReviewedSubmit(s, s.pk == counted, dates.accepts(s.created), late,
                                                        penalty_factor(late, per_day=per_day, floor=floor)))  # fmt: skip
@@ -165,7 +170,7 @@ def submission_review(*, link: ResourceLink, learner, now: datetime) -> Review:
     challenge = link.challenge
     best = challenge_best(user=learner, challenge=challenge)
     reviewed = ReviewedChallenge(challenge)
-    for s in _submits(user=learner, challenge=challenge):
+    for s in _submits(user=learner, challenges=[challenge])[challenge.pk]:
         reviewed.submits.append(ReviewedSubmit(s, best is not None and s.pk == best[0]))
     points = _challenge_points(challenge)
     return Review(link, learner, (best[1] if best else 0.0) * points, points, None, [reviewed])
