@@ -244,8 +244,8 @@ def test_run_and_submit_wait_for_the_grading_in_flight_which_the_panel_keeps_fol
     first = result.get_attribute("data-submission")
 
     # A second request all the same (another tab, a stale page): refused, and the panel still follows the first.
-    page.evaluate("() => document.querySelectorAll('#run-button, #submit-button').forEach((b) => (b.disabled = false))")
-    page.locator("#run-button").click()
+    # Enabled and clicked in one step: the panel's next poll disables it again.
+    page.evaluate("() => { const b = document.querySelector('#run-button'); b.disabled = false; b.click(); }")
     expect(page.locator("#result-notice")).to_have_text(
         "A grading of yours is still in progress; wait for its result. Your code is saved."
     )  # beside the panel: its polls do not wipe it
