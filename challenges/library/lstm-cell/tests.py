@@ -151,7 +151,7 @@ def test_each_upstream_path_alone(learner, reference, rng):
 
 @hidden(weight=2)
 def test_large_pre_activations(learner, reference, rng):
-    # Pre-activations in the thousands (std ~3000): some gate's exceeds 709 whatever the seed (at
+    # Pre-activations in the thousands (std ~3000): some gate's pre-activation exceeds 709 on any seed (at
     # std ~300 one seed in 40 had none), and a naive sigmoid computes exp(800) = inf, then inf / inf.
     probe = ("pre-activations in the thousands: exp(a) overflows past 709, so exp(a) / (1 + exp(a)) is inf / inf = "
              "NaN; use 1 / (1 + exp(−a)) for a ≥ 0 and exp(a) / (1 + exp(a)) for a < 0")  # fmt: skip

@@ -48,3 +48,13 @@ def test_an_unstable_method_fails_where_the_input_probes_it_saying_so_and_how_ma
     # The reference passes the same test on the same inputs.
     reference = {t.name: t.status for t in judge.grade(pack, pack.solution, seed=1).tests}
     assert reference[test] == Status.PASSED
+
+
+def test_the_overflow_probe_reaches_past_exp_s_range_on_the_seed_it_once_missed(judge):
+    # On seed 104 lstm-cell's large pre-activations (then std ~300) stayed under 709, so a
+    # sigmoid computed as exp(a) / (1 + exp(a)) passed every test and the pack validated invalid.
+    pack = load_pack(LIBRARY / "lstm-cell")
+    mutant = {t.name: t.status for t in judge.grade(pack, pack.mutants["sigmoid_exp_ratio"], seed=104).tests}
+    assert mutant["test_large_pre_activations"] == Status.FAILED
+    reference = {t.name: t.status for t in judge.grade(pack, pack.solution, seed=104).tests}
+    assert reference["test_large_pre_activations"] == Status.PASSED
